@@ -1,0 +1,139 @@
+package patch
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/greenshim/greenshim/registry"
+)
+
+// EnvVar and FlagName are the environment variable and the flag that choose
+// a patch without a code change; both take the syntax of ParseSpec.
+const (
+	EnvVar   = "GREENSHIM"
+	FlagName = "greenshim"
+)
+
+// Spec is a patch chosen by a string: the value of the -greenshim flag or of
+// the GREENSHIM variable. Its zero value patches nothing. *Spec is a
+// flag.Value.
+type Spec struct {
+	// Patch is false for a spec that patches nothing ("" or "blocking").
+	Patch bool
+	// Options are those PatchAll is called with when Patch is true.
+	Options Options
+
+	text string
+}
+
+// validTokens lists every token ParseSpec accepts, for its errors.
+var validTokens = func() string {
+	toks := []string{"green", "blocking"}
+	for _, m := range registry.Modules() {
+		toks = append(toks, m.String())
+	}
+	for _, m := range registry.Modules() {
+		toks = append(toks, "-"+m.String())
+	}
+	return strings.Join(toks, ", ")
+}()
+
+// ParseSpec parses a comma-separated list of tokens:
+//
+//   - green: patch every module with its cooperative implementation;
+//   - blocking: patch nothing (the same as the empty string); it cannot be
+//     combined with other tokens;
+//   - os, time, socket, dns: patch only the modules named this way;
+//   - -os, -time, -socket, -dns: opt the module out.
+//
+// A list of opt-outs alone means green with those opt-outs: "-dns" is
+// "green,-dns". An unknown token is an error that names it and lists the
+// valid ones; so is a module both named and opted out.
+func ParseSpec(s string) (Spec, error) {
+	spec := Spec{text: s}
+	if strings.TrimSpace(s) == "" {
+		return spec, nil
+	}
+	var green, blocking bool
+	var only, out [4]bool
+	var anyOnly bool
+	for _, tok := range strings.Split(s, ",") {
+		tok = strings.TrimSpace(tok)
+		switch {
+		case tok == "green":
+			green = true
+		case tok == "blocking":
+			blocking = true
+		case tok == "":
+			return Spec{}, fmt.Errorf("patch: empty token in %q; valid tokens: %s", s, validTokens)
+		default:
+			name, neg := strings.CutPrefix(tok, "-")
+			m, err := registry.ParseModule(name)
+			if err != nil {
+				return Spec{}, fmt.Errorf("patch: unknown token %q in %q; valid tokens: %s", tok, s, validTokens)
+			}
+			if neg {
+				out[m] = true
+			} else {
+				only[m], anyOnly = true, true
+			}
+			if out[m] && only[m] {
+				return Spec{}, fmt.Errorf("patch: %q both names and opts out %s", s, m)
+			}
+		}
+	}
+	if blocking {
+		if green || anyOnly || out != [4]bool{} {
+			return Spec{}, fmt.Errorf("patch: %q: blocking patches nothing and cannot be combined with other tokens", s)
+		}
+		return spec, nil
+	}
+	spec.Patch = true
+	for _, m := range registry.Modules() {
+		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !only[m]))
+	}
+	return spec, nil
+}
+
+// String returns the text the spec was parsed from.
+func (s *Spec) String() string { return s.text }
+
+// Set parses v into s, for package flag.
+func (s *Spec) Set(v string) error {
+	p, err := ParseSpec(v)
+	if err != nil {
+		return err
+	}
+	*s = p
+	return nil
+}
+
+// Apply calls PatchAll with the spec's options if it patches anything; for a
+// spec that patches nothing it returns a nil report and no error.
+func (s Spec) Apply() (*Report, error) {
+	if !s.Patch {
+		return nil, nil
+	}
+	return PatchAll(s.Options)
+}
+
+// RegisterFlag defines the -greenshim flag on fs and returns the spec it
+// sets.
+func RegisterFlag(fs *flag.FlagSet) *Spec {
+	s := new(Spec)
+	fs.Var(s, FlagName, "what greenshim patches: comma-separated tokens, "+validTokens+
+		" (e.g. green,-dns); overrides $"+EnvVar)
+	return s
+}
+
+// SpecFromEnv parses the GREENSHIM variable; unset or empty, it patches
+// nothing.
+func SpecFromEnv() (Spec, error) {
+	s, err := ParseSpec(os.Getenv(EnvVar))
+	if err != nil {
+		return Spec{}, fmt.Errorf("$%s: %w", EnvVar, err)
+	}
+	return s, nil
+}
