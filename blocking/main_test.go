@@ -4,8 +4,12 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/greenshim/greenshim/patch"
 )
 
+// TestingM accepts the -greenshim flag that go test passes to every package;
+// this package's tests call blocking's types directly, whatever is patched.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(patch.TestingM(m))
 }

@@ -19,7 +19,11 @@ type Binding struct {
 	Line    int
 	Epoch   uint64 // Epoch() when it bound
 	Count   int    // how many times this place bound in this epoch
-	Impl    any    // the implementation bound
+	// Impl is the value bound. A Bind made before the module's original
+	// was provided (in an init that ran before package patch's) bound the
+	// registry's forwarder, which calls the original; String names the
+	// original then.
+	Impl any
 }
 
 // Caller returns where the binding was made, as "file.go:line".
@@ -27,9 +31,10 @@ func (b Binding) Caller() string {
 	return fmt.Sprintf("%s:%d", filepath.Base(b.File), b.Line)
 }
 
-// String describes the binding in one line, for reports.
+// String describes the binding in one line, for reports, naming the type of
+// the implementation its calls reach.
 func (b Binding) String() string {
-	s := fmt.Sprintf("%s bound %T in %s.%s (%s) at epoch %d", b.Module, b.Impl, b.Package, b.Func, b.Caller(), b.Epoch)
+	s := fmt.Sprintf("%s bound %T in %s.%s (%s) at epoch %d", b.Module, b.effective(), b.Package, b.Func, b.Caller(), b.Epoch)
 	if b.Count > 1 {
 		s += fmt.Sprintf(", %d times", b.Count)
 	}

@@ -1,0 +1,16 @@
+// Package early binds the socket module when it is initialized, before main
+// can patch anything: the Go form of Python's
+// "from socket import create_connection" above monkey.patch_all().
+package early
+
+import (
+	"net"
+
+	"github.com/greenshim/greenshim/registry"
+)
+
+// sock is bound once, at init, and kept: a patch made later does not reach it.
+var sock = registry.BindSocket()
+
+// Dial dials through the socket module bound at init.
+func Dial(addr string) (net.Conn, error) { return sock.Dial("tcp", addr) }
