@@ -17,16 +17,7 @@ func withoutOriginals(t *testing.T, f func()) {
 	origTime.Store(nil)
 	origSocket.Store(nil)
 	origDNS.Store(nil)
-	var (
-		fo iface.OS     = osForwarder{}
-		ft iface.Time   = timeForwarder{}
-		fs iface.Socket = socketForwarder{}
-		fd iface.DNS    = dnsForwarder{}
-	)
-	curOS.Store(&fo)
-	curTime.Store(&ft)
-	curSocket.Store(&fs)
-	curDNS.Store(&fd)
+	installForwarders()
 	defer func() {
 		origOS.Store(o)
 		origTime.Store(tm)

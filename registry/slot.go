@@ -26,7 +26,10 @@ var (
 	origDNS    atomic.Pointer[iface.DNS]
 )
 
-func init() {
+func init() { installForwarders() }
+
+// installForwarders makes the forwarders current.
+func installForwarders() {
 	var (
 		o iface.OS     = osForwarder{}
 		t iface.Time   = timeForwarder{}
