@@ -1,0 +1,139 @@
+// Package green is a cooperative, deterministic green-thread runtime: gevent's
+// hub and greenlets, done the Go way.
+//
+// A [Hub] runs greenlets one at a time and switches only where a greenlet
+// waits: on a green primitive (Sleep, Yield, Join, Event, Queue, Lock, ...),
+// never in the middle of its code. So state shared by the greenlets of one
+// hub needs no lock, and on a [VirtualClock] a whole program is
+// deterministic: the same program runs in the same order and prints the same
+// output on every run.
+//
+//	h := green.New(green.Options{Clock: green.NewVirtualClock(time.Time{})})
+//	defer h.Close()
+//	err := h.Run(func() error {
+//		g := green.Spawn(func() error { green.Sleep(time.Hour); return nil })
+//		return g.Join() // returns at once in wall time: the clock jumps
+//	})
+//
+// # Greenlets
+//
+// [Spawn], [SpawnValue] and [SpawnLater] start a function in a new greenlet
+// and return its [*Greenlet] at once. A greenlet's result is read with Join
+// (JoinTimeout), Value, Err, Ready and Successful; [JoinAll], [Wait] and
+// [IWait] wait for several greenlets, [Event]s and [AsyncResult]s at once.
+// Kill (KillAsync, KillTimeout, [KillAll]) makes a greenlet unwind from the
+// wait it is parked in, running its deferred calls; it then ends with Killed
+// true and a nil Err, as gevent's GreenletExit. Link runs a callback in a
+// greenlet of its own when a greenlet ends. [Local] is greenlet-local
+// storage. [Raw] creates a greenlet that the hub does not schedule, switched
+// to explicitly with Switch and Throw, whose result goes to its parent:
+// greenlet's own API.
+//
+// Package-level functions act on the calling greenlet's hub, or on the
+// process's [Default] hub when called from a plain goroutine.
+//
+// # Yielding
+//
+// A greenlet holds the hub from the moment it is resumed until it calls one
+// of the following; only these switch to another greenlet:
+//
+//   - Sleep (any duration) and Yield. Yield, like gevent's sleep(0), lets
+//     every other runnable greenlet run once before the caller resumes.
+//   - Greenlet.Join, JoinTimeout, Kill and KillTimeout (unless the greenlet
+//     has already ended), JoinAll, Wait, IWait.
+//   - Event.Wait, AsyncResult.Get and Wait (unless set), and their Timeout
+//     forms.
+//   - Semaphore.Acquire, Lock.Lock, RLock.Lock, Condition.Wait, the queues'
+//     and Channel's blocking Put and Get, Pool and Group Spawn when full,
+//     their Join/Wait methods: each only when it cannot complete at once.
+//   - Switch and Throw on a raw greenlet.
+//   - ThreadPool.Apply and Map, Native, and Recv, Send and Select on Go
+//     channels (these only when the channel is not ready).
+//   - A greenlet's end.
+//
+// Everything else runs to completion without switching, in particular
+// Spawn, SpawnLater, KillAsync, Link, Event.Set, AsyncResult.Set, releases
+// and unlocks, non-blocking Put and Get, Ready, Value, Err and Stats: the
+// greenlets they wake run at the caller's next wait.
+//
+// These block the whole hub (no other greenlet runs until they return):
+// operations on Go channels, sync.Mutex and sync.WaitGroup, time.Sleep,
+// blocking system calls and cgo, the stdlib's blocking I/O, long
+// computations without a Yield, and any call that waits on a primitive of
+// another hub. Run them with [Native] or the hub's [ThreadPool], or use
+// [Recv], [Send] and [Select] for Go channels. The blocking monitor reports
+// a greenlet that holds the hub for longer than Options.MaxBlockingTime
+// (100ms by default, or the GREENSHIM_MAX_BLOCKING_TIME environment
+// variable), with its stack, as a [Blocked] event, on stderr by default.
+//
+// # Scheduling
+//
+// Runnable greenlets run in FIFO order, in rounds: what becomes runnable
+// during a round waits for the next one. A raw Switch hands control to its
+// target at once. Between rounds the hub takes messages from outside
+// goroutines, starts new greenlets (at most Options.StartBatch at a time,
+// 256 by default, in spawn order) and fires due timers, in deadline order
+// with ties broken by arming order. When nothing is runnable it waits for
+// the next timer: on the real clock it sleeps; on a virtual clock it jumps
+// to it at once, unless outside work (thread-pool jobs, native regions,
+// Go-channel waits, holds) is in flight, which stops virtual time.
+//
+// A greenlet gets a stack (a coroutine) when it first runs and gives it back
+// when it ends, so spawning a million greenlets costs a million small
+// structs, and only those started and not yet ended hold a stack. Starting
+// new greenlets in bounded batches, after the runnable ones, lets early
+// greenlets end and hand their stacks on while later ones start. On virtual
+// time one exception bounds memory: once Options.MaxStacks (65536) started
+// greenlets hold a stack and none can run, virtual time moves to the next
+// timer before more start, so greenlets spawned in such a flood may start at
+// a later virtual time than they were spawned at (deterministically).
+//
+// Switching costs one or two coroutine switches (runtime.coroswitch, through
+// iter.Pull) and no allocation or lock: the greenlet the hub's goroutine
+// resumed runs the scheduler on its own stack when it waits, so a hand-off
+// between it and another greenlet is a single switch.
+//
+// The order is a function of the program alone; a seeded choice among
+// runnable greenlets (schedule exploration) can replace the FIFO pop.
+//
+// # Outside goroutines
+//
+// Plain goroutines (inside net/http, say) may call green operations: put on
+// a Queue, set an Event, join a greenlet. Each call runs in a short-lived
+// greenlet of the hub and blocks only the calling goroutine, never the hub;
+// Stats counts them. A greenlet of one hub calling into another hub is an
+// outside goroutine for that hub, and blocks its own hub meanwhile.
+//
+// # Failure
+//
+// A panic in a greenlet ends that greenlet with a [*PanicError] (value and
+// stack) as its Err, is reported (Options.OnPanic, stderr by default), and
+// the hub keeps running. runtime.Goexit in a greenlet ends it with an error.
+//
+// When no greenlet can ever run again (none runnable, no timer, no outside
+// work in flight and no outside goroutine has called in for 100ms), every
+// blocked greenlet's wait returns a [*DeadlockError] (errors.Is ErrDeadlock)
+// naming each blocked greenlet and what it waits on, instead of hanging.
+// Waits without an error result (Sleep, Lock) unwind with it; a greenlet
+// that does not handle it ends with it as its Err. Outside goroutines that
+// will call in later cannot be seen coming: [Hub.Hold] says they will.
+// [Hub.Info] and [Hub.Dump] list every greenlet with its state, what it
+// waits on and its stack.
+//
+// # Lifecycle
+//
+// [New] starts a hub on a goroutine of its own; [Default] is the process's
+// hub, started on first use. [Hub.Run] runs a function as the main greenlet
+// and returns its error. [Hub.Close] kills every greenlet, waits for
+// thread-pool jobs and native regions in flight, and ends every goroutine
+// the hub started; later operations return [ErrClosed].
+//
+// # Errors
+//
+// Waits return, or unwind with: a [*TimeoutError] (errors.Is ErrTimeout)
+// from [WithTimeout] or a Timeout variant, a context's error from
+// [WithContext], a [*DeadlockError], or ErrClosed. Queues return ErrEmpty
+// and ErrFull. Programmer errors (a nil function, Close from the hub's own
+// greenlet, a Switch to a running greenlet) panic with a message starting
+// "green: ".
+package green

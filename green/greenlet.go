@@ -1,0 +1,277 @@
+package green
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+type gstate uint8
+
+const (
+	stNew       gstate = iota // spawned or created, not started
+	stRunnable                // in the run queue
+	stRunning                 // holds the hub
+	stWaiting                 // parked in a wait
+	stSuspended               // raw: parked in Switch, resumed only by a switch to it
+	stDead                    // ended
+)
+
+var stateNames = [...]string{"new", "runnable", "running", "waiting", "suspended", "dead"}
+
+func (s gstate) String() string { return stateNames[s] }
+
+// Greenlet is a function running on a hub, cooperatively: it holds the hub
+// from the moment it is resumed until it waits, yields or returns.
+//
+// A Greenlet is made by Spawn, SpawnLater or Raw. Its methods may be called
+// from any goroutine; from outside the hub they wait only the calling
+// goroutine.
+type Greenlet struct {
+	h     *Hub
+	w     *worker // set when it starts, never cleared
+	fn    func() (any, error)
+	state gstate
+
+	value  any
+	err    error
+	killed bool
+
+	// The wait it is parked in.
+	wq           *waitq
+	wnext, wprev *Greenlet
+	wval         any    // value handed over by a waker
+	waitsOn      string // what it waits on, for dumps (see describeWait)
+	wakeErr      error  // why it was woken, if not by its waker
+	killReq      bool   // a kill is pending: unwind at the next wait
+	sleep        timer
+
+	anext, aprev *Greenlet // in h.all
+	x            *extra    // rarely used fields
+
+	// name is read by the blocking monitor's goroutine, hence atomic.
+	name atomic.Pointer[string]
+}
+
+// extra holds what most greenlets never use, to keep a parked greenlet small.
+type extra struct {
+	outside  bool // runs an outside goroutine's call (see call)
+	parent   *Greenlet
+	raw      func(any) (any, error)
+	links    []func(*Greenlet)
+	joiners  waitq
+	locals   map[any]any
+	timeouts []*timeout
+	pendErr  error       // a timeout that fell due while it was not waiting
+	swVal    any         // value passed by Switch
+	swErr    error       // error passed by Throw
+	notes    []*notifier // Wait/IWait callbacks, run when it ends
+}
+
+func (g *Greenlet) ext() *extra {
+	if g.x == nil {
+		g.x = &extra{}
+	}
+	return g.x
+}
+
+// Hub returns the hub g runs on.
+func (g *Greenlet) Hub() *Hub { return g.h }
+
+// Name returns g's name: the one given with SetName, or "greenlet-<addr>".
+func (g *Greenlet) Name() string {
+	if p := g.name.Load(); p != nil {
+		return *p
+	}
+	return fmt.Sprintf("greenlet-%p", g)
+}
+
+// SetName names g in dumps, reports and errors, and returns g. It may be
+// called from any goroutine at any time.
+func (g *Greenlet) SetName(name string) *Greenlet {
+	g.name.Store(&name)
+	return g
+}
+
+func (g *Greenlet) String() string { return g.Name() }
+
+func (h *Hub) newGreenlet(fn func() (any, error)) *Greenlet {
+	return &Greenlet{h: h, fn: fn, sleep: timer{idx: -1}}
+}
+
+// enqueue registers a new greenlet and schedules its start. Hub context.
+func (h *Hub) enqueue(g *Greenlet) {
+	h.all.add(g)
+	h.stats.Spawned++
+	h.startq.push(g)
+}
+
+// run runs g's function on its worker and records how it ended.
+func (g *Greenlet) run() {
+	normal := false
+	defer func() {
+		if normal {
+			g.finish()
+			return
+		}
+		p := recover()
+		switch u := p.(type) {
+		case nil:
+			// runtime.Goexit is unwinding this goroutine and cannot be
+			// stopped: end g, hand control back to the hub for good, and
+			// let the hub retire the worker (which resumes us to finish
+			// the Goexit on a throwaway goroutine).
+			g.err = errGoexit
+			g.finish()
+			w := g.w
+			w.dead = true
+			w.yield(struct{}{})
+			return
+		case unwind:
+			if u.err == errKill {
+				g.killed = true
+			} else {
+				g.err = u.err
+			}
+		default:
+			g.err = &PanicError{Value: p, Stack: debug.Stack()}
+		}
+		if _, ok := g.err.(*PanicError); ok {
+			g.h.stats.Panics++
+			g.h.reportPanic(g)
+		}
+		g.finish()
+	}()
+	if g.x != nil && g.x.raw != nil {
+		g.value, g.err = g.x.raw(g.x.swVal)
+	} else {
+		g.value, g.err = g.fn()
+	}
+	normal = true
+}
+
+// finish marks g dead and tells whoever waits for it. Hub context, on g's worker.
+func (g *Greenlet) finish() {
+	h := g.h
+	g.state = stDead
+	g.fn = nil
+	h.all.remove(g)
+	if g.x == nil {
+		return
+	}
+	for _, t := range g.x.timeouts {
+		t.cancel()
+	}
+	g.x.timeouts = nil
+	for j := g.x.joiners.pop(); j != nil; j = g.x.joiners.pop() {
+		h.ready(j)
+	}
+	notify(&g.x.notes)
+	for _, f := range g.x.links {
+		f := f
+		h.enqueue(h.newGreenlet(func() (any, error) { f(g); return nil, nil }).SetName(g.Name() + " link"))
+	}
+	g.x.links = nil
+	if g.x.raw != nil {
+		g.x.raw = nil
+		g.returnToParent()
+	}
+}
+
+func (h *Hub) reportPanic(g *Greenlet) {
+	if h.opts.OnPanic != nil {
+		h.opts.OnPanic(g)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "green: %s ended in a panic (the hub keeps running):\n%v\n", g.Name(), g.err)
+}
+
+// Ready reports whether g has ended.
+func (g *Greenlet) Ready() bool {
+	var r bool
+	g.h.do(func() { r = g.state == stDead })
+	return r
+}
+
+// Successful reports whether g ended without error (a killed greenlet ends
+// successfully, as in gevent: GreenletExit is not a failure).
+func (g *Greenlet) Successful() bool {
+	var r bool
+	g.h.do(func() { r = g.state == stDead && g.err == nil })
+	return r
+}
+
+// Killed reports whether g ended because it was killed.
+func (g *Greenlet) Killed() bool {
+	var r bool
+	g.h.do(func() { r = g.killed })
+	return r
+}
+
+// Value returns what g's function returned (nil until it has ended, and for
+// greenlets spawned with a func() error).
+func (g *Greenlet) Value() any {
+	var v any
+	g.h.do(func() { v = g.value })
+	return v
+}
+
+// Err returns the error g ended with: its function's error, a *PanicError,
+// a timeout or deadlock error that unwound it, or nil.
+func (g *Greenlet) Err() error {
+	var err error
+	g.h.do(func() { err = g.err })
+	return err
+}
+
+// Link arranges for f(g) to run in a greenlet of its own once g has ended
+// (at once if it has).
+func (g *Greenlet) Link(f func(*Greenlet)) {
+	g.h.do(func() {
+		if g.state == stDead {
+			g.h.enqueue(g.h.newGreenlet(func() (any, error) { f(g); return nil, nil }))
+			return
+		}
+		g.ext().links = append(g.ext().links, f)
+	})
+}
+
+// gList is an intrusive doubly-linked list of the hub's live greenlets.
+type gList struct {
+	head *Greenlet
+	n    int
+}
+
+func (l *gList) add(g *Greenlet) {
+	g.anext = l.head
+	if l.head != nil {
+		l.head.aprev = g
+	}
+	l.head = g
+	l.n++
+}
+
+func (l *gList) remove(g *Greenlet) {
+	if g.aprev != nil {
+		g.aprev.anext = g.anext
+	} else if l.head == g {
+		l.head = g.anext
+	} else {
+		return
+	}
+	if g.anext != nil {
+		g.anext.aprev = g.aprev
+	}
+	g.anext, g.aprev = nil, nil
+	l.n--
+}
+
+// describeWait says what g waits on, for dumps and deadlock reports. A join
+// or kill names its target, which it keeps in wval while it waits.
+func (g *Greenlet) describeWait() string {
+	if t, ok := g.wval.(*Greenlet); ok && (g.waitsOn == "join" || g.waitsOn == "kill") {
+		return g.waitsOn + " " + t.Name()
+	}
+	return g.waitsOn
+}

@@ -1,0 +1,458 @@
+package green
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a hub. The zero value is a real-time hub with the
+// defaults below.
+type Options struct {
+	// Clock is the clock of the hub's timers: nil or RealClock{} for real
+	// time, a *VirtualClock for virtual time.
+	Clock Clock
+
+	// MaxBlockingTime is how long one greenlet may hold the hub before the
+	// blocking monitor reports it. Zero means the value of the environment
+	// variable GREENSHIM_MAX_BLOCKING_TIME (a time.ParseDuration string), or
+	// 100ms; negative disables the monitor.
+	MaxBlockingTime time.Duration
+
+	// OnBlocked receives the monitor's reports; nil prints them to stderr.
+	// It runs on the monitor's goroutine while the hub is blocked, so it
+	// must not wait on the hub (a Greenlet's methods, say).
+	OnBlocked func(Blocked)
+
+	// OnPanic receives greenlets that ended in a panic (their Err is a
+	// *PanicError); nil prints the panic and its stack to stderr.
+	OnPanic func(*Greenlet)
+
+	// ThreadPoolSize is the number of goroutines in the hub's thread pool;
+	// zero means 10, as gevent's hub.threadpool.
+	ThreadPoolSize int
+
+	// StartBatch bounds how many new greenlets start between two looks at
+	// timers and the inbox; zero means 256. See the package doc, # Scheduling.
+	StartBatch int
+
+	// MaxStacks applies to virtual time only: once this many started
+	// greenlets hold a stack and none of them can run, the hub lets virtual
+	// time move to the next timer before it starts more, so that early
+	// greenlets end and hand their stacks on. Zero means 65536; negative
+	// means no limit (every spawned greenlet starts before time moves).
+	// See the package doc, # Scheduling.
+	MaxStacks int
+
+	// Name names the hub in reports; zero means "hub".
+	Name string
+}
+
+// Hub runs greenlets one at a time on one goroutine and switches only where a
+// greenlet waits. Its state needs no lock: it is touched only by the hub's
+// own goroutine and by the greenlet it is running, and the coroutine switch
+// between the two orders those accesses. Outside goroutines reach it through
+// the inbox.
+type Hub struct {
+	opts    Options
+	virtual *VirtualClock
+	base    time.Time // real time of hub time 0
+
+	// cur is the greenlet running now (or last); with the worker's gid it
+	// tells a greenlet of this hub from any other goroutine.
+	cur atomic.Pointer[Greenlet]
+
+	// Hub-only state.
+	runq    ring      // started greenlets ready to resume, FIFO
+	startq  ring      // spawned greenlets not yet started, FIFO
+	direct  *Greenlet // resume before the queues (raw Switch hand-off)
+	runner  *Greenlet // the greenlet running the scheduler, if any (see giveUp)
+	round   int       // run-queue entries left in this round
+	timers  timerHeap //
+	tseq    uint64    // timer arming order
+	idle    []*worker // workers free for the next greenlet
+	all     gList     // every greenlet not yet dead
+	nparked int       // greenlets parked in a wait (not raw-suspended)
+	ext     int       // outside work in flight: pool jobs, native regions, channel waits
+	holds   int       // Hold calls not yet released; unlike ext, Close does not wait for them
+	stats   hubStats  // counters; see Stats
+	closing bool      // Close was called: kill everything, then end the loop
+	monitor *monitor  //
+	pool    *ThreadPool
+
+	// Read by the blocking monitor's goroutine.
+	tick     atomic.Uint64 // resumptions so far
+	lastCall atomic.Int64  // hub-clock-independent time (since base) of the last outside call
+	idling   atomic.Bool   // the loop is waiting for a timer or the inbox
+
+	mu      sync.Mutex // guards inbox, closed
+	inbox   []func()
+	closed  bool
+	pending atomic.Bool   // inbox is non-empty
+	wake    chan struct{} // cap 1: nudges an idle hub
+	done    chan struct{} // closed when the loop has ended
+}
+
+// New starts a hub on a goroutine of its own. Close stops it.
+func New(opts Options) *Hub {
+	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h.lastCall.Store(-int64(deadlockGrace))
+	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
+		h.virtual = vc
+	}
+	if h.opts.StartBatch <= 0 {
+		h.opts.StartBatch = 256
+	}
+	if h.opts.MaxStacks == 0 {
+		h.opts.MaxStacks = 1 << 16
+	}
+	if h.opts.Name == "" {
+		h.opts.Name = "hub"
+	}
+	addHub(h)
+	h.pool = newThreadPool(h, opts.ThreadPoolSize)
+	h.monitor = startMonitor(h)
+	go h.loop()
+	return h
+}
+
+// Clock returns the hub's clock.
+func (h *Hub) Clock() Clock {
+	if h.virtual != nil {
+		return h.virtual
+	}
+	return RealClock{}
+}
+
+// Now returns the time on the hub's clock.
+func (h *Hub) Now() time.Time { return h.Clock().Now() }
+
+// now is hub time in nanoseconds.
+func (h *Hub) now() int64 {
+	if h.virtual != nil {
+		return h.virtual.off.Load()
+	}
+	return int64(time.Since(h.base))
+}
+
+// timeAt converts hub time to a time.Time.
+func (h *Hub) timeAt(ns int64) time.Time {
+	if h.virtual != nil {
+		return h.virtual.start.Add(time.Duration(ns))
+	}
+	return h.base.Add(time.Duration(ns))
+}
+
+// current returns the greenlet of h that is calling, or nil if the caller is
+// not one (an outside goroutine, or a greenlet of another hub).
+func (h *Hub) current() *Greenlet {
+	g := h.cur.Load()
+	if g != nil && g.w.gid == getg() {
+		return g
+	}
+	return nil
+}
+
+// loop is the hub's goroutine: it runs the scheduler whenever no greenlet
+// does (see giveUp), until the hub has closed.
+func (h *Hub) loop() {
+	defer close(h.done)
+	h.schedule(nil)
+}
+
+// giveUp hands control away from g, which is running and has queued itself
+// where it will be found (the run queue, a wait queue, a timer). It returns
+// when g is resumed. This is the switch path: no allocation, no lock.
+//
+// The greenlet the hub's goroutine resumed (the runner) does not switch back
+// to the hub's goroutine: it runs the scheduler itself, on its own stack,
+// and the greenlets it resumes switch back to it. So a hand-off between the
+// runner and another greenlet costs one coroutine switch, not two; when the
+// scheduler picks the runner itself, giveUp just returns.
+func (g *Greenlet) giveUp() {
+	h := g.h
+	if h.runner == g {
+		h.schedule(g)
+		return
+	}
+	g.w.yield(struct{}{})
+}
+
+// schedule runs greenlets until self is picked to run again; self is nil on
+// the hub's goroutine, which schedules until the hub has closed.
+//
+// Order: a raw Switch's target first; then the run queue in rounds, where
+// what becomes runnable during a round waits for the next one, so that Yield
+// lets every other runnable greenlet run exactly once; between rounds the
+// inbox, a bounded batch of new greenlets (so that early greenlets finish and
+// hand their stacks on while later ones start), and due timers. A seeded
+// choice among the runnable (schedule exploration) would replace the pop
+// from the run queue.
+func (h *Hub) schedule(self *Greenlet) {
+	for {
+		if g := h.direct; g != nil {
+			h.direct = nil
+			if g == self {
+				h.cont(self)
+				return
+			}
+			if g.w == nil { // a raw greenlet's first switch
+				h.start(g, self)
+				continue
+			}
+			h.resume(g, self)
+			continue
+		}
+		if h.round > 0 {
+			h.round--
+			g := h.runq.pop()
+			if g == self {
+				h.cont(self)
+				return
+			}
+			h.resume(g, self)
+			continue
+		}
+		if h.pending.Load() {
+			h.drainInbox()
+		}
+		for k := h.opts.StartBatch; k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
+			if g := h.startq.pop(); g.state == stNew {
+				if h.closing && (g.x == nil || !g.x.outside) {
+					// A closing hub starts nothing new, except outside
+					// calls, which must report back to their goroutine.
+					g.killed = true
+					g.finish()
+					continue
+				}
+				h.start(g, self)
+			}
+		}
+		if len(h.timers) > 0 {
+			h.fireTimers(h.now())
+		}
+		h.round = h.runq.len()
+		if h.round > 0 || h.startq.len() > 0 && !h.deferStarts() || h.direct != nil || h.pending.Load() {
+			continue
+		}
+		if h.closing {
+			if h.all.n == 0 && h.ext == 0 {
+				if self == nil && h.shutdown() {
+					return
+				}
+				continue
+			}
+			if h.killAll() {
+				continue
+			}
+		}
+		h.idleWait()
+	}
+}
+
+// deferStarts reports whether new greenlets should wait for virtual time to
+// move first: too many stacks are held (Options.MaxStacks) and a timer can
+// free some. Without a timer they start anyway, or nothing could run.
+func (h *Hub) deferStarts() bool {
+	return h.virtual != nil && h.opts.MaxStacks > 0 && len(h.timers) > 0 &&
+		h.stats.Workers-len(h.idle) >= h.opts.MaxStacks
+}
+
+// cont lets self, picked by the scheduler it is running, continue.
+func (h *Hub) cont(self *Greenlet) {
+	self.state = stRunning
+	h.cur.Store(self)
+	h.tick.Add(1)
+}
+
+// resume switches to g until it gives up control or ends; self is the
+// greenlet running the scheduler, or nil for the hub's goroutine.
+func (h *Hub) resume(g, self *Greenlet) {
+	g.state = stRunning
+	h.cur.Store(g)
+	h.tick.Add(1)
+	if self == nil {
+		h.runner = g
+	}
+	w := g.w
+	w.next()
+	if self == nil {
+		h.runner = nil
+	}
+	if g.state == stDead {
+		if w.dead {
+			w.retire()
+			h.stats.Workers--
+		} else if w.g == nil {
+			h.release(w)
+		}
+	}
+}
+
+// start gives g a worker and runs it.
+func (h *Hub) start(g, self *Greenlet) {
+	var w *worker
+	if n := len(h.idle); n > 0 {
+		w = h.idle[n-1]
+		h.idle[n-1] = nil
+		h.idle = h.idle[:n-1]
+	} else {
+		w = newWorker()
+		h.stats.Workers++
+	}
+	w.g = g
+	g.w = w
+	h.resume(g, self)
+}
+
+func (h *Hub) release(w *worker) {
+	h.idle = append(h.idle, w)
+}
+
+// maxIdleWorkers is how many idle workers (and their stacks) the hub keeps
+// once it has nothing to run.
+const maxIdleWorkers = 1024
+
+func (h *Hub) trimWorkers(keep int) {
+	for len(h.idle) > keep {
+		n := len(h.idle) - 1
+		w := h.idle[n]
+		h.idle[n] = nil
+		h.idle = h.idle[:n]
+		w.stop()
+		h.stats.Workers--
+	}
+	if keep == 0 {
+		h.idle = nil
+	}
+}
+
+// ready makes a parked or suspended greenlet runnable.
+func (h *Hub) ready(g *Greenlet) {
+	if g.state == stWaiting {
+		h.nparked--
+	}
+	g.state = stRunnable
+	h.runq.push(g)
+}
+
+// addTimer arms t to fall due at hub time when.
+func (h *Hub) addTimer(t *timer, when int64) {
+	t.when = when
+	h.tseq++
+	t.seq = h.tseq
+	h.timers.push(t)
+}
+
+func (h *Hub) fireTimers(now int64) {
+	for len(h.timers) > 0 && h.timers[0].when <= now {
+		t := h.timers[0]
+		h.timers.remove(t)
+		if t.f != nil {
+			t.f()
+		} else {
+			h.ready(t.g)
+		}
+	}
+}
+
+// idleWait waits, with nothing runnable, for the next timer or a message in
+// the inbox; on virtual time it jumps to the next timer instead, and with
+// nothing at all that could wake a parked greenlet it declares a deadlock.
+func (h *Hub) idleWait() {
+	h.trimWorkers(maxIdleWorkers)
+	if len(h.timers) > 0 {
+		when := h.timers[0].when
+		if h.virtual != nil {
+			if h.ext+h.holds == 0 {
+				h.virtual.off.Store(when)
+				return
+			}
+			h.block() // time stands still while outside work is in flight
+			return
+		}
+		d := time.Duration(when - h.now())
+		if d <= 0 {
+			return
+		}
+		t := time.NewTimer(d)
+		h.idling.Store(true)
+		select {
+		case <-h.wake:
+		case <-t.C:
+		}
+		h.idling.Store(false)
+		t.Stop()
+		return
+	}
+	if h.all.n > 0 && h.ext+h.holds == 0 {
+		// Outside goroutines cannot be seen coming: one that called in
+		// a moment ago may call again (put on a queue, set an event).
+		// So a deadlock is declared only once none has called for
+		// deadlockGrace; Hold makes the wait for them explicit.
+		if wait := deadlockGrace - (time.Since(h.base) - time.Duration(h.lastCall.Load())); wait > 0 {
+			t := time.NewTimer(wait)
+			h.idling.Store(true)
+			select {
+			case <-h.wake:
+			case <-t.C:
+			}
+			h.idling.Store(false)
+			t.Stop()
+			return
+		}
+		if h.deadlock() {
+			return
+		}
+	}
+	h.block()
+}
+
+// deadlockGrace is how long after the last outside call the hub waits before
+// declaring a deadlock.
+const deadlockGrace = 100 * time.Millisecond
+
+// block waits for a message in the inbox.
+func (h *Hub) block() {
+	h.idling.Store(true)
+	<-h.wake
+	h.idling.Store(false)
+}
+
+// postInternal is post for completions of outside work the hub is counting
+// (h.ext): the hub does not close while such work is in flight, so the post
+// cannot fail, except for work nobody waits for any more.
+func (h *Hub) postInternal(f func()) { h.post(f) }
+
+// post runs f on the hub's goroutine, soon; it reports false if the hub is
+// closed. f must not park.
+func (h *Hub) post(f func()) bool {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return false
+	}
+	h.inbox = append(h.inbox, f)
+	h.pending.Store(true)
+	h.mu.Unlock()
+	h.nudge()
+	return true
+}
+
+func (h *Hub) nudge() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (h *Hub) drainInbox() {
+	h.mu.Lock()
+	in := h.inbox
+	h.inbox = nil
+	h.pending.Store(false)
+	h.mu.Unlock()
+	for _, f := range in {
+		f()
+	}
+}

@@ -1,0 +1,215 @@
+package green
+
+import (
+	"iter"
+	"time"
+)
+
+// Waitable is something Wait and IWait can wait for: a *Greenlet (ready
+// when it has ended), an *Event (when set) or an *AsyncResult (when it has a
+// result). All objects of one wait must belong to the same hub.
+type Waitable interface {
+	waitHub() *Hub
+	waitReady() bool      // hub context
+	waitLink(*notifier)   // hub context
+	waitUnlink(*notifier) // hub context
+}
+
+func (g *Greenlet) waitHub() *Hub          { return g.h }
+func (g *Greenlet) waitReady() bool        { return g.state == stDead }
+func (g *Greenlet) waitLink(n *notifier)   { g.ext().notes = append(g.x.notes, n) }
+func (g *Greenlet) waitUnlink(n *notifier) { unlinkNote(&g.ext().notes, n) }
+
+// WaitOptions bound Wait. The zero value waits for every object, forever.
+type WaitOptions struct {
+	// Count is how many objects must be ready; zero (or more than there
+	// are) means all of them.
+	Count int
+	// Timeout bounds the wait on the hub's clock; zero means no bound.
+	Timeout time.Duration
+}
+
+// Wait waits until opt.Count of objs are ready (all by default) and returns
+// that many ready ones, in the order they became ready (those ready at the call
+// first, in argument order). If the timeout passes first it returns those
+// ready so far and a *TimeoutError (errors.Is(err, ErrTimeout)); other errors
+// are what ended the wait (ErrDeadlock, an enclosing Timeout, ErrClosed).
+func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
+	if len(objs) == 0 {
+		return nil, nil
+	}
+	h := objs[0].waitHub()
+	for _, o := range objs[1:] {
+		if o.waitHub() != h {
+			panic("green: Wait over objects of different hubs")
+		}
+	}
+	need := opt.Count
+	if need <= 0 || need > len(objs) {
+		need = len(objs)
+	}
+	var done []Waitable
+	err := h.call2(func(c *Greenlet) error {
+		var pend []Waitable
+		for _, o := range objs {
+			if o.waitReady() {
+				done = append(done, o)
+			} else {
+				pend = append(pend, o)
+			}
+		}
+		if len(done) >= need {
+			return nil
+		}
+		if c == nil {
+			return ErrClosed
+		}
+		woken := false
+		notes := make([]*notifier, len(pend))
+		for i, o := range pend {
+			n := &notifier{}
+			n.f = func() {
+				done = append(done, o)
+				if len(done) >= need && !woken && c.state == stWaiting {
+					woken = true
+					h.ready(c)
+				}
+			}
+			notes[i] = n
+			o.waitLink(n)
+		}
+		defer func() {
+			for i, o := range pend {
+				o.waitUnlink(notes[i])
+			}
+		}()
+		if opt.Timeout > 0 {
+			c.sleep.g, c.sleep.f = c, nil
+			h.addTimer(&c.sleep, h.now()+int64(opt.Timeout))
+		}
+		err := c.park("wait")
+		woken = true
+		if c.sleep.idx >= 0 {
+			h.timers.remove(&c.sleep)
+		}
+		if err == nil && len(done) < need {
+			err = &TimeoutError{After: opt.Timeout}
+		}
+		return err
+	})
+	if len(done) > need {
+		done = done[:need]
+	}
+	return done, err
+}
+
+// IWait yields objs one by one as they become ready, as gevent's iwait;
+// timeout (zero: none) bounds the whole iteration on the hub's clock, which
+// then just ends. Stopping the loop early is fine.
+func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
+	return func(yield func(Waitable) bool) {
+		if len(objs) == 0 {
+			return
+		}
+		h := objs[0].waitHub()
+		var deadline time.Time
+		if timeout > 0 {
+			deadline = h.Now().Add(timeout)
+		}
+		rest := append([]Waitable(nil), objs...)
+		for len(rest) > 0 {
+			opt := WaitOptions{Count: 1}
+			if timeout > 0 {
+				opt.Timeout = deadline.Sub(h.Now())
+				if opt.Timeout <= 0 {
+					return
+				}
+			}
+			got, err := Wait(rest, opt)
+			for _, o := range got {
+				if !yield(o) {
+					return
+				}
+				for i, r := range rest {
+					if r == o {
+						rest = append(rest[:i], rest[i+1:]...)
+						break
+					}
+				}
+			}
+			if err != nil {
+				return
+			}
+		}
+	}
+}
+
+// JoinOptions are JoinAll's, after gevent's joinall. The zero value joins
+// every greenlet, forever, ignoring their errors.
+type JoinOptions struct {
+	Timeout     time.Duration // zero: no bound
+	StopOnError bool          // return at the first greenlet that ends with an error (raise_error)
+	Count       int           // return once this many have ended; zero: all
+}
+
+// JoinAll waits for the greenlets in gs as opt says and returns those that
+// ended, in the order they ended. The error is a *TimeoutError if the
+// timeout passed first, the first failing greenlet's error with
+// StopOnError, or what ended the wait.
+func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
+	ws := make([]Waitable, len(gs))
+	for i, g := range gs {
+		ws[i] = g
+	}
+	var out []*Greenlet
+	if !opt.StopOnError {
+		got, err := Wait(ws, WaitOptions{Count: opt.Count, Timeout: opt.Timeout})
+		for _, w := range got {
+			out = append(out, w.(*Greenlet))
+		}
+		return out, err
+	}
+	need := opt.Count
+	if need <= 0 || need > len(gs) {
+		need = len(gs)
+	}
+	if len(gs) == 0 {
+		return nil, nil
+	}
+	h := gs[0].h
+	var deadline time.Time
+	if opt.Timeout > 0 {
+		deadline = h.Now().Add(opt.Timeout)
+	}
+	rest := ws
+	for len(out) < need {
+		wo := WaitOptions{Count: 1}
+		if opt.Timeout > 0 {
+			wo.Timeout = deadline.Sub(h.Now())
+			if wo.Timeout <= 0 {
+				return out, &TimeoutError{After: opt.Timeout}
+			}
+		}
+		got, err := Wait(rest, wo)
+		for _, w := range got {
+			g := w.(*Greenlet)
+			out = append(out, g)
+			for i, r := range rest {
+				if r == w {
+					rest = append(rest[:i:i], rest[i+1:]...)
+					break
+				}
+			}
+			if gerr := g.Err(); gerr != nil {
+				return out, gerr
+			}
+		}
+		if err != nil {
+			if _, ok := err.(*TimeoutError); ok {
+				err = &TimeoutError{After: opt.Timeout}
+			}
+			return out, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,100 @@
+package green_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/greenshim/greenshim/green"
+)
+
+func sleeper(h *green.Hub, name string, d time.Duration, err error) *green.Greenlet {
+	return h.Spawn(func() error { green.Sleep(d); return err }).SetName(name)
+}
+
+func names(ws []*green.Greenlet) string {
+	s := ""
+	for _, g := range ws {
+		s += g.Name()
+	}
+	return s
+}
+
+func TestJoinAll(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name    string
+		opt     green.JoinOptions
+		want    string
+		wantErr error
+	}{
+		{"all", green.JoinOptions{}, "bcad", nil},
+		{"count", green.JoinOptions{Count: 2}, "bc", nil},
+		{"timeout", green.JoinOptions{Timeout: 2500 * time.Millisecond}, "bc", green.ErrTimeout},
+		{"stop on error", green.JoinOptions{StopOnError: true}, "bca", boom},
+		{"stop on error, timeout first", green.JoinOptions{StopOnError: true, Timeout: 2 * time.Second}, "bc", green.ErrTimeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := virtualHub(t)
+			err := run(t, h, func() error {
+				gs := []*green.Greenlet{
+					sleeper(h, "a", 3*time.Second, boom),
+					sleeper(h, "b", 1*time.Second, nil),
+					sleeper(h, "c", 2*time.Second, nil),
+					sleeper(h, "d", 4*time.Second, nil),
+				}
+				done, err := green.JoinAll(gs, tt.opt)
+				if got := names(done); got != tt.want {
+					t.Errorf("done %q, want %q", got, tt.want)
+				}
+				if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+					t.Errorf("err %v, want %v", err, tt.wantErr)
+				}
+				green.KillAll(gs...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestWait_MixedObjects(t *testing.T) {
+	h := virtualHub(t)
+	err := run(t, h, func() error {
+		var ev green.Event
+		var r green.AsyncResult
+		g := sleeper(h, "g", 3*time.Second, nil)
+		h.Spawn(func() error { green.Sleep(time.Second); r.Set(1); green.Sleep(time.Second); ev.Set(); return nil })
+		var order []string
+		for w := range green.IWait([]green.Waitable{g, &ev, &r}, 0) {
+			switch w {
+			case g:
+				order = append(order, "greenlet")
+			case &ev:
+				order = append(order, "event")
+			case &r:
+				order = append(order, "result")
+			}
+		}
+		if got := fmt.Sprint(order); got != "[result event greenlet]" {
+			t.Errorf("IWait order %s", got)
+		}
+		got, err := green.Wait([]green.Waitable{g, &ev}, green.WaitOptions{Count: 1})
+		if err != nil || len(got) != 1 || got[0] != green.Waitable(g) {
+			t.Errorf("Wait over ready objects = %v, %v", got, err)
+		}
+		var never green.Event
+		got, err = green.Wait([]green.Waitable{&never, g}, green.WaitOptions{Timeout: time.Second})
+		if !errors.Is(err, green.ErrTimeout) || len(got) != 1 {
+			t.Errorf("Wait with timeout = %v, %v", got, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,31 @@
+package green
+
+// notifier is a callback an object (a greenlet, an Event, an AsyncResult)
+// runs, in hub context, when it becomes ready; Wait and IWait use them to
+// wait on several objects at once, since a greenlet can be parked in only
+// one waitq.
+type notifier struct {
+	f func()
+}
+
+// notify runs and clears every notifier in *ns. Hub context.
+func notify(ns *[]*notifier) {
+	l := *ns
+	*ns = nil
+	for _, n := range l {
+		n.f()
+	}
+}
+
+// unlinkNote removes n from *ns. Hub context.
+func unlinkNote(ns *[]*notifier, n *notifier) {
+	l := *ns
+	for i, m := range l {
+		if m == n {
+			copy(l[i:], l[i+1:])
+			l[len(l)-1] = nil
+			*ns = l[:len(l)-1]
+			return
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package green
+
+import (
+	"runtime"
+	"time"
+)
+
+// Sleep parks the calling greenlet for d on the hub's clock; d <= 0 is
+// Yield. Called from an outside goroutine it blocks that goroutine for d on
+// the hub's clock (so virtual time applies), or returns at once if the hub is
+// closed. A Timeout or kill ends the sleep by unwinding.
+func (h *Hub) Sleep(d time.Duration) {
+	if c := h.current(); c != nil {
+		must(c.sleepFor(d))
+		return
+	}
+	err := h.call(func() error { return h.current().sleepFor(d) })
+	if err != nil && err != ErrClosed {
+		panic(unwind{err})
+	}
+}
+
+// sleepFor parks g for d. Hub context, on g.
+func (g *Greenlet) sleepFor(d time.Duration) error {
+	if d <= 0 {
+		return g.yield()
+	}
+	h := g.h
+	g.sleep.g, g.sleep.f = g, nil
+	h.addTimer(&g.sleep, h.now()+int64(d))
+	err := g.park("sleep")
+	if g.sleep.idx >= 0 { // woken early without an interrupt (a pending timeout)
+		h.timers.remove(&g.sleep)
+	}
+	return err
+}
+
+// Yield lets every other runnable greenlet of h run once before the caller
+// resumes, as gevent's sleep(0). Called from outside a greenlet of h it is
+// runtime.Gosched. A pending Timeout or kill unwinds here.
+func (h *Hub) Yield() {
+	c := h.current()
+	if c == nil {
+		runtime.Gosched()
+		return
+	}
+	must(c.yield())
+}
+
+// yield puts g at the back of the run queue and hands control to the hub.
+// This is the switch path: no allocation, no lock.
+func (g *Greenlet) yield() error {
+	h := g.h
+	if h.closing {
+		panic(unwind{errKill})
+	}
+	g.state = stRunnable
+	h.runq.push(g)
+	g.giveUp()
+	if err := g.resumed(); err != nil {
+		return err
+	}
+	if g.x != nil && g.x.pendErr != nil {
+		err := g.x.pendErr
+		g.x.pendErr = nil
+		return err
+	}
+	return nil
+}

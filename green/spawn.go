@@ -1,0 +1,205 @@
+package green
+
+import (
+	"errors"
+	"time"
+)
+
+// Spawn starts fn in a new greenlet of h and returns at once; the greenlet
+// starts the next time the hub gets control (see # Scheduling). Its error is
+// the greenlet's Err.
+func (h *Hub) Spawn(fn func() error) *Greenlet {
+	return h.SpawnValue(func() (any, error) { return nil, fn() })
+}
+
+// SpawnValue is Spawn for a function with a result, which becomes the
+// greenlet's Value.
+func (h *Hub) SpawnValue(fn func() (any, error)) *Greenlet {
+	if fn == nil {
+		panic("green: Spawn of a nil function")
+	}
+	g := h.newGreenlet(fn)
+	if h.current() != nil {
+		h.enqueue(g)
+		return g
+	}
+	if !h.post(func() { h.enqueue(g) }) {
+		// A closed hub never runs it: the greenlet ends unstarted.
+		g.state, g.err = stDead, ErrClosed
+	}
+	return g
+}
+
+// SpawnLater is Spawn with the start delayed by d on the hub's clock.
+func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
+	g := h.newGreenlet(func() (any, error) { return nil, fn() })
+	arm := func() {
+		h.all.add(g)
+		h.stats.Spawned++
+		t := &timer{idx: -1, f: func() { h.startq.push(g) }}
+		h.addTimer(t, h.now()+int64(d))
+	}
+	if h.current() != nil {
+		arm()
+	} else if !h.post(arm) {
+		g.state, g.err = stDead, ErrClosed
+	}
+	return g
+}
+
+// Run runs main as the main greenlet of h and returns its error when it
+// ends; the caller waits as an outside goroutine. It may not be called from a
+// greenlet of h.
+func (h *Hub) Run(main func() error) error {
+	if h.current() != nil {
+		panic("green: Run called from a greenlet of its own hub")
+	}
+	g := h.newGreenlet(func() (any, error) { return nil, main() })
+	g.SetName("main")
+	// The caller waits on a channel, not in an outside call: it is the
+	// program's main thread, not a greenlet, and does not show up in
+	// deadlock reports or delay them.
+	done := make(chan struct{})
+	closing := false
+	if !h.post(func() {
+		g.waitLink(&notifier{f: func() { closing = h.closing; close(done) }})
+		h.enqueue(g)
+	}) {
+		return ErrClosed
+	}
+	<-done
+	if g.killed && closing {
+		return ErrClosed
+	}
+	return g.err
+}
+
+// Join waits until g has ended and returns its Err.
+func (g *Greenlet) Join() error {
+	if c := g.h.current(); c != nil {
+		return g.joinFrom(c)
+	}
+	var err error
+	if werr := g.h.call2(func(c *Greenlet) error {
+		if c == nil { // the hub has closed: g has ended
+			err = g.err
+			return nil
+		}
+		err = g.joinFrom(c)
+		return nil
+	}); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// joinFrom waits, in greenlet c, until g has ended. Hub context.
+func (g *Greenlet) joinFrom(c *Greenlet) error {
+	if g.state != stDead {
+		if c == g {
+			panic("green: a greenlet cannot Join itself")
+		}
+		g.ext().joiners.push(c)
+		c.wval = g // names g in dumps without formatting a string per wait
+		err := c.park("join")
+		c.wval = nil
+		if err != nil {
+			return err
+		}
+	}
+	return g.err
+}
+
+// JoinTimeout is Join bounded by d: it returns an error matching ErrTimeout
+// if g has not ended by then.
+func (g *Greenlet) JoinTimeout(d time.Duration) error {
+	var err error
+	if terr := g.h.withTimeout(d, func() error { err = g.Join(); return err }); terr != nil && err == nil {
+		return terr
+	}
+	return err
+}
+
+// call2 runs f in hub context with the calling greenlet, from a greenlet of h
+// directly or from an outside goroutine through an outside call.
+func (h *Hub) call2(f func(c *Greenlet) error) error {
+	if c := h.current(); c != nil {
+		return f(c)
+	}
+	err := h.call(func() error { return f(h.current()) })
+	if err == ErrClosed {
+		<-h.done
+		return f(nil)
+	}
+	return err
+}
+
+// Kill kills g and waits until it has ended: g unwinds from the wait it is
+// parked in (its deferred calls run) and ends with Killed true and a nil Err,
+// as gevent's GreenletExit. A greenlet that has not started never runs. A
+// greenlet killing itself unwinds at once. Kill from outside a greenlet of h
+// waits only the caller.
+func (g *Greenlet) Kill() {
+	g.h.call2(func(c *Greenlet) error {
+		g.h.kill(g, c)
+		if c != nil && g.state != stDead {
+			g.ext().joiners.push(c)
+			c.wval = g
+			err := c.park("kill")
+			c.wval = nil
+			must(err)
+		}
+		return nil
+	})
+}
+
+// KillAsync asks g to die and returns without waiting.
+func (g *Greenlet) KillAsync() {
+	if g.h.current() == g {
+		panic(unwind{errKill})
+	}
+	g.h.do(func() { g.h.kill(g, g.h.current()) })
+}
+
+// kill delivers a kill to g. Hub context; c is the caller, if a greenlet.
+func (h *Hub) kill(g, c *Greenlet) {
+	switch g.state {
+	case stDead:
+	case stNew:
+		if g.sleep.idx >= 0 { // not started: never will
+			h.timers.remove(&g.sleep)
+		}
+		g.killed = true
+		g.finish()
+	case stRunning:
+		if g == c {
+			panic(unwind{errKill})
+		}
+	case stWaiting, stSuspended:
+		g.killReq = true
+		h.interrupt(g, errKill)
+	case stRunnable:
+		g.killReq = true
+	}
+}
+
+// KillAll kills every greenlet in gs and waits for them all.
+func KillAll(gs ...*Greenlet) {
+	for _, g := range gs {
+		g.KillAsync()
+	}
+	for _, g := range gs {
+		g.Join()
+	}
+}
+
+// KillTimeout is Kill waiting at most d for g to end; it returns an error
+// matching ErrTimeout if g has not ended by then (it still will, at its next
+// wait point).
+func (g *Greenlet) KillTimeout(d time.Duration) error {
+	g.KillAsync()
+	if err := g.JoinTimeout(d); errors.Is(err, ErrTimeout) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package green
+
+import (
+	"errors"
+	"time"
+)
+
+// unwind is the panic value that carries a greenlet out of a wait that has no
+// error result (Sleep, Lock, Yield) when it is killed, timed out or
+// deadlocked; deferred calls run on the way. The greenlet's top frame (or the
+// WithTimeout that owns the timeout) recovers it.
+type unwind struct{ err error }
+
+var (
+	errKill   = errors.New("green: kill")
+	errGoexit = errors.New("green: greenlet called runtime.Goexit (t.FailNow in a greenlet?)")
+)
+
+// park suspends the running greenlet g until a waker readies it. The caller
+// has queued g where its waker will find it. park returns nil when woken by
+// the waker, or the reason it was woken otherwise (a timeout, a deadlock);
+// a kill unwinds.
+func (g *Greenlet) park(what string) error {
+	if g.x != nil && g.x.pendErr != nil {
+		err := g.x.pendErr
+		g.x.pendErr = nil
+		if g.wq != nil {
+			g.wq.remove(g)
+		}
+		return err
+	}
+	if g.killReq {
+		if g.wq != nil {
+			g.wq.remove(g)
+		}
+		g.killReq = false
+		panic(unwind{errKill})
+	}
+	g.state = stWaiting
+	g.waitsOn = what
+	g.h.nparked++
+	g.giveUp()
+	return g.resumed()
+}
+
+// resumed is the first thing a greenlet does when the hub resumes it after a
+// park or a yield.
+func (g *Greenlet) resumed() error {
+	if g.killReq {
+		g.killReq = false
+		panic(unwind{errKill})
+	}
+	err := g.wakeErr
+	g.wakeErr = nil
+	return err
+}
+
+// interrupt wakes a parked greenlet for a reason other than its waker's:
+// it leaves its wait queue and timer, and its park returns err.
+func (h *Hub) interrupt(g *Greenlet, err error) {
+	switch g.state {
+	case stWaiting, stSuspended:
+		if g.wq != nil {
+			g.wq.remove(g)
+		}
+		if g.sleep.idx >= 0 {
+			h.timers.remove(&g.sleep)
+		}
+		g.wakeErr = err
+		h.ready(g)
+	}
+}
+
+// must turns the error of a wait without an error result into an unwind.
+func must(err error) {
+	if err != nil {
+		panic(unwind{err})
+	}
+}
+
+// do runs f in hub context: directly when called by a greenlet of h,
+// otherwise (an outside goroutine) in a fresh greenlet of h while the caller
+// waits. f may park only if it is called from a greenlet or can tolerate the
+// extra greenlet. A panic in f is re-raised in the caller.
+func (h *Hub) do(f func()) {
+	if h.current() != nil {
+		f()
+		return
+	}
+	if err := h.call(func() error { f(); return nil }); err == ErrClosed {
+		// The loop has ended (or is ending): once it has, nothing else
+		// touches the hub's state, and done's close orders our reads
+		// after its last writes.
+		<-h.done
+		f()
+	}
+}
+
+// outcome carries the end of an outside call back to its goroutine.
+type outcome struct {
+	err   error
+	panic any
+}
+
+// call runs f in a fresh greenlet of h for an outside goroutine and waits for
+// it: this is how plain goroutines (inside net/http, say) use green
+// primitives, blocking only themselves. It returns ErrClosed if the hub is
+// closed or closes meanwhile.
+func (h *Hub) call(f func() error) error {
+	h.stats.addOutside()
+	h.stats.outWait.Add(1)
+	defer h.stats.outWait.Add(-1)
+	h.lastCall.Store(int64(time.Since(h.base)))
+	done := make(chan outcome, 1)
+	ok := h.post(func() {
+		g := h.newGreenlet(func() (any, error) {
+			sent := false
+			defer func() {
+				if sent {
+					return
+				}
+				switch p := recover().(type) {
+				case nil:
+					done <- outcome{err: errGoexit}
+				case unwind:
+					if p.err == errKill {
+						done <- outcome{err: ErrClosed}
+					} else {
+						done <- outcome{err: p.err}
+					}
+				default:
+					done <- outcome{panic: p}
+				}
+			}()
+			err := f()
+			sent = true
+			done <- outcome{err: err}
+			return nil, nil
+		})
+		g.SetName("outside call")
+		g.ext().outside = true
+		h.enqueue(g)
+	})
+	if !ok {
+		return ErrClosed
+	}
+	o := <-done
+	if o.panic != nil {
+		panic(o.panic)
+	}
+	return o.err
+}

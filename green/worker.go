@@ -1,0 +1,74 @@
+package green
+
+import (
+	"fmt"
+	"iter"
+	"strings"
+)
+
+// worker is a coroutine (iter.Pull) that runs greenlets one after another.
+// A greenlet gets a worker, and so a stack, only when it first runs, and gives
+// it back when it ends: a program that spawns a million greenlets at once
+// holds a stack only for those that have started and not yet finished.
+//
+// The hub resumes a worker with next and the worker hands control back with
+// yield: both are runtime.coroswitch, a direct goroutine-to-goroutine switch
+// that involves no scheduler queue and no lock.
+type worker struct {
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	gid   uintptr   // getg() of the coroutine's goroutine; set before first use
+	g     *Greenlet // the greenlet to run next, or running
+	dead  bool      // its greenlet called runtime.Goexit: never reused
+}
+
+func newWorker() *worker {
+	w := &worker{}
+	w.next, w.stop = iter.Pull(w.body)
+	// Run the body up to its first yield, so that gid is written before
+	// any other goroutine can see the worker (the switch orders them).
+	w.next()
+	return w
+}
+
+func (w *worker) body(yield func(struct{}) bool) {
+	w.yield = yield
+	w.gid = getg()
+	if !yield(struct{}{}) {
+		return
+	}
+	for {
+		w.g.run()
+		w.g = nil
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+// retire disposes of a worker whose greenlet called runtime.Goexit. Its
+// coroutine is suspended inside the Goexit; stopping it lets the Goexit
+// finish, and iter.Pull then propagates the Goexit to whoever called stop.
+// So stop runs on a throwaway goroutine, which the Goexit ends.
+func (w *worker) retire() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.stop()
+	}()
+	<-done
+}
+
+// stack returns the stack of w's goroutine, found in a dump of all
+// goroutines by the receiver of its body frame; stacks are costly, so only
+// dumps and monitor reports ask for them.
+func (w *worker) stack(all []string) string {
+	key := fmt.Sprintf("green.(*worker).body(%p", w)
+	for _, s := range all {
+		if strings.Contains(s, key) {
+			return s
+		}
+	}
+	return ""
+}
