@@ -21,9 +21,9 @@ func TestThreadpool(t *testing.T) {
 	t.Log("\n" + out.String())
 	assert.Equal(t, 10, strings.Count(out.String(), "starts"))
 	// Never more tasks at once than workers, and the pool did fill up.
-	assert.Equal(t, int64(4), res.maxRunning)
+	assert.Equal(t, int64(4), res.MaxRunning)
 	// The ticker starts only once main parks in Map: the hub was free.
-	assert.Positive(t, res.ticks, "the hub ran nothing else while the pool worked")
+	assert.Positive(t, res.Ticks, "the hub ran nothing else while the pool worked")
 	assert.Contains(t, out.String(), "threadpool workers=4 tasks=10 task_s=0.020 wall_s=")
 }
 
