@@ -31,6 +31,7 @@ func (RealClock) isClock()       {}
 type VirtualClock struct {
 	start time.Time
 	off   atomic.Int64 // nanoseconds since start; written only by the hub
+	used  atomic.Bool  // a hub has taken it
 }
 
 // NewVirtualClock returns a virtual clock reading start. A zero start means

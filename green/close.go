@@ -4,7 +4,8 @@ package green
 // killed (it unwinds from its wait point, running its deferred calls); then,
 // once thread-pool jobs and native regions in flight have returned, the
 // hub's goroutines end. Close waits for all of that and leaves no goroutine
-// behind. Later operations on h return ErrClosed (or, for those without an
+// behind; so a greenlet blocked natively (holding the hub) or a native job
+// that never returns keeps Close waiting too. Later operations on h return ErrClosed (or, for those without an
 // error result, do nothing). Close must not be called from a greenlet of h;
 // calling it again is a no-op.
 func (h *Hub) Close() {

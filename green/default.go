@@ -15,6 +15,10 @@ var (
 
 	defMu  sync.Mutex // guards creating the default hub
 	defHub atomic.Pointer[Hub]
+
+	// lastHub is the hub callerHub found last by searching: with one
+	// explicit hub in use, the next search is one load.
+	lastHub atomic.Pointer[Hub]
 )
 
 func addHub(h *Hub) {
@@ -43,6 +47,7 @@ func removeHub(h *Hub) {
 	}
 	hubs.Store(&l)
 	defHub.CompareAndSwap(h, nil)
+	lastHub.CompareAndSwap(h, nil)
 }
 
 // Default returns the process's default hub, starting it (with zero
@@ -61,15 +66,40 @@ func Default() *Hub {
 	return h
 }
 
+// CloseDefault closes the default hub if it has been started, so that none
+// of its goroutines outlives the program's work (patch.TestingM calls it
+// after the tests, before goleak looks); a later Default starts a new one.
+func CloseDefault() {
+	if h := defHub.Load(); h != nil {
+		h.Close()
+	}
+}
+
 // callerHub returns the hub whose greenlet is calling, or nil.
 func callerHub() *Hub {
-	if d := defHub.Load(); d != nil && d.current() != nil {
-		return d
+	if g := caller(); g != nil {
+		return g.h
+	}
+	return nil
+}
+
+// caller returns the calling greenlet, of whichever hub, or nil.
+func caller() *Greenlet {
+	if d := defHub.Load(); d != nil {
+		if g := d.current(); g != nil {
+			return g
+		}
+	}
+	if l := lastHub.Load(); l != nil {
+		if g := l.current(); g != nil {
+			return g
+		}
 	}
 	if p := hubs.Load(); p != nil {
 		for _, h := range *p {
-			if h.current() != nil {
-				return h
+			if g := h.current(); g != nil {
+				lastHub.Store(h)
+				return g
 			}
 		}
 	}
@@ -87,12 +117,7 @@ func hubOf() *Hub {
 
 // Current returns the calling greenlet, or nil if the caller is not a
 // greenlet (an outside goroutine).
-func Current() *Greenlet {
-	if h := callerHub(); h != nil {
-		return h.current()
-	}
-	return nil
-}
+func Current() *Greenlet { return caller() }
 
 // Spawn is (*Hub).Spawn on the caller's hub (the default hub outside one).
 func Spawn(fn func() error) *Greenlet { return hubOf().Spawn(fn) }
@@ -104,13 +129,19 @@ func SpawnValue(fn func() (any, error)) *Greenlet { return hubOf().SpawnValue(fn
 func SpawnLater(d time.Duration, fn func() error) *Greenlet { return hubOf().SpawnLater(d, fn) }
 
 // Sleep is (*Hub).Sleep on the caller's hub.
-func Sleep(d time.Duration) { hubOf().Sleep(d) }
+func Sleep(d time.Duration) {
+	if g := caller(); g != nil {
+		must(g.sleepFor(d))
+		return
+	}
+	Default().Sleep(d)
+}
 
 // Yield is (*Hub).Yield on the caller's hub; outside a greenlet it is
 // runtime.Gosched.
 func Yield() {
-	if h := callerHub(); h != nil {
-		h.Yield()
+	if g := caller(); g != nil {
+		must(g.yield())
 		return
 	}
 	runtime.Gosched()

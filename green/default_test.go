@@ -45,3 +45,18 @@ func TestDefault_OutsideUsesDefaultHub(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCloseDefault(t *testing.T) {
+	d := green.Default()
+	green.CloseDefault()
+	if !d.Closed() {
+		t.Error("CloseDefault did not close the default hub")
+	}
+	e := green.Default()
+	defer green.CloseDefault()
+	if e == d || e.Closed() {
+		t.Error("Default after CloseDefault did not start a new hub")
+	}
+	green.CloseDefault()
+	green.CloseDefault() // closing again is harmless
+}

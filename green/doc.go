@@ -111,7 +111,8 @@
 // the hub keeps running. runtime.Goexit in a greenlet ends it with an error.
 //
 // When no greenlet can ever run again (none runnable, no timer, no outside
-// work in flight and no outside goroutine has called in for 100ms), every
+// work in flight, and no outside goroutine has called in, spawned or run
+// anything for 100ms), every
 // blocked greenlet's wait returns a [*DeadlockError] (errors.Is ErrDeadlock)
 // naming each blocked greenlet and what it waits on, instead of hanging.
 // Waits without an error result (Sleep, Lock) unwind with it; a greenlet

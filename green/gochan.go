@@ -30,6 +30,11 @@ func Recv[T any](ch <-chan T) (v T, ok bool, err error) {
 		return v, ok, nil
 	default:
 	}
+	// A channel the hub feeds itself (a virtual-time Time's timers and
+	// contexts) gets its value from the hub, not from a helper goroutine.
+	if v, ok, err, handled := recvHubChan(h, ch); handled {
+		return v, ok, err
+	}
 	err = h.current().chanWait("chan receive", func(cancel <-chan struct{}) bool {
 		select {
 		case v, ok = <-ch:

@@ -10,13 +10,13 @@ import (
 )
 
 func TestRecv_FromPlainGoroutine(t *testing.T) {
-	h := newHub(t, green.Options{MaxBlockingTime: 10 * time.Millisecond, OnBlocked: func(b green.Blocked) {
+	h := newHub(t, green.Options{MaxBlockingTime: 50 * time.Millisecond, OnBlocked: func(b green.Blocked) {
 		t.Errorf("monitor reported %s", b.Name)
 	}})
 	ch := make(chan int)
 	go func() {
 		for i := 1; i <= 3; i++ {
-			time.Sleep(10 * time.Millisecond)
+			time.Sleep(80 * time.Millisecond)
 			ch <- i
 		}
 		close(ch)

@@ -116,6 +116,9 @@ func TestGreenlet_KillUnstartedNeverRuns(t *testing.T) {
 		later := h.SpawnLater(time.Second, func() error { ran = true; return nil })
 		g.Kill()
 		later.Kill()
+		if n := h.Stats().Timers; n != 0 {
+			t.Errorf("%d timers left after killing a SpawnLater greenlet", n)
+		}
 		green.Sleep(2 * time.Second)
 		if ran || !g.Killed() || !later.Killed() {
 			t.Errorf("ran %v, killed %v %v", ran, g.Killed(), later.Killed())
@@ -283,4 +286,24 @@ func TestGreenlet_Name(t *testing.T) {
 		t.Errorf("name %q", g.Name())
 	}
 	g.Join()
+}
+
+// The greenlet the hub's goroutine resumed runs the scheduler for the others
+// while it waits; a Goexit there must not take the scheduler down with it.
+func TestGreenlet_GoexitInSchedulingGreenlet(t *testing.T) {
+	h := virtualHub(t)
+	var ev green.Event
+	other := h.Spawn(func() error { return ev.Wait() })
+	err := run(t, h, func() error {
+		h.Spawn(func() error { green.Sleep(time.Second); ev.Set(); return nil })
+		green.Sleep(2 * time.Second) // schedules the others meanwhile
+		runtime.Goexit()
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "Goexit") {
+		t.Fatalf("Run = %v, want the Goexit error", err)
+	}
+	if err := other.Join(); err != nil {
+		t.Fatalf("other greenlet: %v", err)
+	}
 }

@@ -48,11 +48,14 @@ type Options struct {
 	Name string
 }
 
-// Hub runs greenlets one at a time on one goroutine and switches only where a
-// greenlet waits. Its state needs no lock: it is touched only by the hub's
-// own goroutine and by the greenlet it is running, and the coroutine switch
-// between the two orders those accesses. Outside goroutines reach it through
-// the inbox.
+// Hub runs greenlets one at a time and switches only where a greenlet waits.
+// A Hub is made by New; its methods may be called from any goroutine.
+//
+// Its state needs no lock: only one goroutine runs at a time among the hub's
+// own goroutine and its greenlets' coroutines, and each coroutine switch
+// orders their accesses (iter.Pull's switches are synchronizing for the race
+// detector too). Outside goroutines reach the state only through the inbox,
+// or, once the loop has ended, one at a time (afterMu).
 type Hub struct {
 	opts    Options
 	virtual *VirtualClock
@@ -82,7 +85,7 @@ type Hub struct {
 
 	// Read by the blocking monitor's goroutine.
 	tick     atomic.Uint64 // resumptions so far
-	lastCall atomic.Int64  // hub-clock-independent time (since base) of the last outside call
+	lastCall atomic.Int64  // real time (since base) of the last post: outside activity
 	idling   atomic.Bool   // the loop is waiting for a timer or the inbox
 
 	mu      sync.Mutex // guards inbox, closed
@@ -91,6 +94,7 @@ type Hub struct {
 	pending atomic.Bool   // inbox is non-empty
 	wake    chan struct{} // cap 1: nudges an idle hub
 	done    chan struct{} // closed when the loop has ended
+	afterMu sync.Mutex    // serializes access to hub state once the loop has ended
 }
 
 // New starts a hub on a goroutine of its own. Close stops it.
@@ -98,6 +102,9 @@ func New(opts Options) *Hub {
 	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.lastCall.Store(-int64(deadlockGrace))
 	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
+		if !vc.used.CompareAndSwap(false, true) {
+			panic("green: a VirtualClock belongs to one hub; this one is already used")
+		}
 		h.virtual = vc
 	}
 	if h.opts.StartBatch <= 0 {
@@ -350,7 +357,9 @@ func (h *Hub) fireTimers(now int64) {
 		h.timers.remove(t)
 		if t.f != nil {
 			t.f()
-		} else {
+		} else if t.g.state == stWaiting {
+			// Not yet woken by something else (a Wait's notifier can
+			// beat its timeout timer within one round).
 			h.ready(t.g)
 		}
 	}
@@ -386,10 +395,11 @@ func (h *Hub) idleWait() {
 		return
 	}
 	if h.all.n > 0 && h.ext+h.holds == 0 {
-		// Outside goroutines cannot be seen coming: one that called in
-		// a moment ago may call again (put on a queue, set an event).
-		// So a deadlock is declared only once none has called for
-		// deadlockGrace; Hold makes the wait for them explicit.
+		// Outside goroutines cannot be seen coming: one that posted a
+		// moment ago (an outside call, a Spawn, a Run) may post again
+		// (put on a queue, set an event). So a deadlock is declared only
+		// once nothing has been posted for deadlockGrace; Hold makes the
+		// wait for them explicit.
 		if wait := deadlockGrace - (time.Since(h.base) - time.Duration(h.lastCall.Load())); wait > 0 {
 			t := time.NewTimer(wait)
 			h.idling.Store(true)
@@ -408,8 +418,8 @@ func (h *Hub) idleWait() {
 	h.block()
 }
 
-// deadlockGrace is how long after the last outside call the hub waits before
-// declaring a deadlock.
+// deadlockGrace is how long after the last post from outside the hub waits
+// before declaring a deadlock.
 const deadlockGrace = 100 * time.Millisecond
 
 // block waits for a message in the inbox.
@@ -435,6 +445,7 @@ func (h *Hub) post(f func()) bool {
 	h.inbox = append(h.inbox, f)
 	h.pending.Store(true)
 	h.mu.Unlock()
+	h.lastCall.Store(int64(time.Since(h.base)))
 	h.nudge()
 	return true
 }

@@ -98,3 +98,29 @@ func TestWait_MixedObjects(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An object that becomes ready at the very moment the wait times out must
+// wake the waiter once, not twice.
+func TestWait_ReadyAtTimeout(t *testing.T) {
+	h := virtualHub(t)
+	err := run(t, h, func() error {
+		var ev green.Event
+		h.Spawn(func() error { green.Sleep(time.Second); ev.Set(); return nil })
+		green.Yield() // its timer is armed first, so it fires first
+		got, err := green.Wait([]green.Waitable{&ev}, green.WaitOptions{Timeout: time.Second})
+		if len(got) != 1 || err != nil {
+			t.Errorf("Wait = %v, %v", got, err)
+		}
+		// A double wake-up would resume this greenlet in the middle of
+		// its next wait.
+		var never green.Event
+		if err := never.WaitTimeout(time.Second); !errors.Is(err, green.ErrTimeout) {
+			t.Errorf("next wait = %v", err)
+		}
+		green.Sleep(time.Second)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestNative_ReleasesHub(t *testing.T) {
-	h := newHub(t, green.Options{MaxBlockingTime: 10 * time.Millisecond, OnBlocked: func(b green.Blocked) {
+	h := newHub(t, green.Options{MaxBlockingTime: 50 * time.Millisecond, OnBlocked: func(b green.Blocked) {
 		t.Errorf("monitor reported %s during a native region", b.Name)
 	}})
 	boom := errors.New("boom")
@@ -23,7 +23,7 @@ func TestNative_ReleasesHub(t *testing.T) {
 			return nil
 		})
 		err := green.Native(func() error {
-			time.Sleep(40 * time.Millisecond)
+			time.Sleep(150 * time.Millisecond)
 			return boom
 		})
 		if err != boom {

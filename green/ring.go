@@ -36,10 +36,3 @@ func (r *ring) grow() {
 	}
 	r.buf, r.head = nb, 0
 }
-
-// each calls f on every queued greenlet, oldest first.
-func (r *ring) each(f func(*Greenlet)) {
-	for i := 0; i < r.n; i++ {
-		f(r.buf[(r.head+i)&(len(r.buf)-1)])
-	}
-}

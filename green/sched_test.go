@@ -174,3 +174,15 @@ func TestVirtualClock_StartsAtFixedTime(t *testing.T) {
 		t.Errorf("Now = %v", got)
 	}
 }
+
+func TestVirtualClock_OneHubOnly(t *testing.T) {
+	c := green.NewVirtualClock(time.Time{})
+	h := newHub(t, green.Options{Clock: c})
+	_ = h
+	defer func() {
+		if p := recover(); p == nil || !strings.HasPrefix(fmt.Sprint(p), "green: ") {
+			t.Errorf("recover = %v", p)
+		}
+	}()
+	green.New(green.Options{Clock: c})
+}

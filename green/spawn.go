@@ -32,12 +32,16 @@ func (h *Hub) SpawnValue(fn func() (any, error)) *Greenlet {
 
 // SpawnLater is Spawn with the start delayed by d on the hub's clock.
 func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
+	if fn == nil {
+		panic("green: SpawnLater of a nil function")
+	}
 	g := h.newGreenlet(func() (any, error) { return nil, fn() })
 	arm := func() {
 		h.all.add(g)
 		h.stats.Spawned++
-		t := &timer{idx: -1, f: func() { h.startq.push(g) }}
-		h.addTimer(t, h.now()+int64(d))
+		// The greenlet's own sleep timer: Kill before the start disarms it.
+		g.sleep.f = func() { h.startq.push(g) }
+		h.addTimer(&g.sleep, h.now()+int64(d))
 	}
 	if h.current() != nil {
 		arm()
@@ -129,6 +133,8 @@ func (h *Hub) call2(f func(c *Greenlet) error) error {
 	err := h.call(func() error { return f(h.current()) })
 	if err == ErrClosed {
 		<-h.done
+		h.afterMu.Lock()
+		defer h.afterMu.Unlock()
 		return f(nil)
 	}
 	return err

@@ -99,11 +99,19 @@ func catch(err error, fn func() error) (ret error) {
 
 // WithTimeout runs fn with every green wait inside it bounded by d on the
 // hub's clock, and returns fn's error; a wait that runs past the deadline
-// ends with a *TimeoutError (errors.Is(err, ErrTimeout)). Timeouts nest: the
-// error says which one fell due (compare with errors.As). Called from outside
-// a greenlet it runs fn in a greenlet of the default hub.
+// ends with a *TimeoutError (errors.Is(err, ErrTimeout)). Waits without an
+// error result (Sleep, Lock) unwind to here; the timeout fires once. Timeouts
+// nest: the error says which one fell due (compare with errors.As). Called
+// from outside a greenlet it runs fn in a greenlet of the default hub; use
+// (*Hub).WithTimeout for another hub.
 func WithTimeout(d time.Duration, fn func() error) error {
 	return hubOf().withTimeout(d, fn)
+}
+
+// WithTimeout is the package-level WithTimeout on h: from an outside
+// goroutine, fn runs in a greenlet of h.
+func (h *Hub) WithTimeout(d time.Duration, fn func() error) error {
+	return h.withTimeout(d, fn)
 }
 
 // WithContext runs fn with every green wait inside it bounded by ctx: when
@@ -111,7 +119,12 @@ func WithTimeout(d time.Duration, fn func() error) error {
 // without an error result). A context cancelled only from outside the hub
 // does not keep the hub from declaring a deadlock.
 func WithContext(ctx context.Context, fn func() error) error {
-	h := hubOf()
+	return hubOf().WithContext(ctx, fn)
+}
+
+// WithContext is the package-level WithContext on h: from an outside
+// goroutine, fn runs in a greenlet of h.
+func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
 	return h.call2(func(c *Greenlet) error {
 		if c == nil {
 			return ErrClosed
@@ -120,7 +133,7 @@ func WithContext(ctx context.Context, fn func() error) error {
 			return err
 		}
 		cerr := &ctxError{ctx: ctx}
-		stop := context.AfterFunc(ctx, func() {
+		stop := ctxAfterFunc(ctx, func() {
 			cerr.err = ctx.Err()
 			h.postInternal(func() {
 				if !cerr.done {

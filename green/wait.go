@@ -1,9 +1,6 @@
 package green
 
-import (
-	"errors"
-	"time"
-)
+import "errors"
 
 // unwind is the panic value that carries a greenlet out of a wait that has no
 // error result (Sleep, Lock, Yield) when it is killed, timed out or
@@ -88,10 +85,12 @@ func (h *Hub) do(f func()) {
 		return
 	}
 	if err := h.call(func() error { f(); return nil }); err == ErrClosed {
-		// The loop has ended (or is ending): once it has, nothing else
-		// touches the hub's state, and done's close orders our reads
-		// after its last writes.
+		// The loop has ended (or is ending): once it has, only outside
+		// goroutines touch the hub's state, one at a time under afterMu,
+		// and done's close orders them after the loop's last writes.
 		<-h.done
+		h.afterMu.Lock()
+		defer h.afterMu.Unlock()
 		f()
 	}
 }
@@ -110,7 +109,6 @@ func (h *Hub) call(f func() error) error {
 	h.stats.addOutside()
 	h.stats.outWait.Add(1)
 	defer h.stats.outWait.Add(-1)
-	h.lastCall.Store(int64(time.Since(h.base)))
 	done := make(chan outcome, 1)
 	ok := h.post(func() {
 		g := h.newGreenlet(func() (any, error) {

@@ -5,6 +5,7 @@ package threadpool
 import (
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,7 @@ func Run(w io.Writer, task time.Duration) (Result, error) {
 	h := green.New(green.Options{ThreadPoolSize: workers})
 	defer h.Close()
 	var running, maxRunning atomic.Int64
+	var wmu sync.Mutex // guards w: the jobs print from the pool's goroutines
 	var res Result
 	start := time.Now()
 	err := h.Run(func() error {
@@ -45,7 +47,9 @@ func Run(w io.Writer, task time.Duration) (Result, error) {
 			n := running.Add(1)
 			for m := maxRunning.Load(); n > m && !maxRunning.CompareAndSwap(m, n); m = maxRunning.Load() {
 			}
+			wmu.Lock()
 			fmt.Fprintf(w, "  +%.1fs task %d starts (%d running)\n", time.Since(start).Seconds(), i, n)
+			wmu.Unlock()
 			time.Sleep(task) // blocking: it would hold the hub if run in a greenlet
 			running.Add(-1)
 			return nil, nil
