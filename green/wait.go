@@ -21,15 +21,11 @@ func (g *Greenlet) park(what string) error {
 	if g.x != nil && g.x.pendErr != nil {
 		err := g.x.pendErr
 		g.x.pendErr = nil
-		if g.wq != nil {
-			g.wq.remove(g)
-		}
+		g.leaveWait()
 		return err
 	}
 	if g.killReq {
-		if g.wq != nil {
-			g.wq.remove(g)
-		}
+		g.leaveWait()
 		g.killReq = false
 		panic(unwind{errKill})
 	}
@@ -38,6 +34,19 @@ func (g *Greenlet) park(what string) error {
 	g.h.nparked++
 	g.giveUp()
 	return g.resumed()
+}
+
+// leaveWait takes g out of the wait its caller queued it for, and disarms
+// its sleep timer, when park ends before parking: a timer left armed would
+// keep the hub's clock and deadlock detection busy for a greenlet that is
+// no longer waiting, or already dead.
+func (g *Greenlet) leaveWait() {
+	if g.wq != nil {
+		g.wq.remove(g)
+	}
+	if g.sleep.idx >= 0 {
+		g.h.timers.remove(&g.sleep)
+	}
 }
 
 // resumed is the first thing a greenlet does when the hub resumes it after a
