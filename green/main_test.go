@@ -1,24 +1,17 @@
 package green_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
-	"github.com/greenshim/greenshim/green"
 	"go.uber.org/goleak"
+
+	"github.com/greenshim/greenshim/patch"
 )
 
-// TestMain closes the default hub after the tests and then checks that no
-// goroutine is left behind: Close must release everything a hub started.
+// TestMain checks that no goroutine is left behind once the tests end (Close
+// must release everything a hub started; patch.TestingM closes the default
+// hub after the tests). TestingM also accepts the -greenshim flag that
+// go test passes to every package.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	green.Default().Close()
-	if code == 0 {
-		if err := goleak.Find(); err != nil {
-			fmt.Fprintln(os.Stderr, "goleak:", err)
-			code = 1
-		}
-	}
-	os.Exit(code)
+	goleak.VerifyTestMain(patch.TestingM(m))
 }

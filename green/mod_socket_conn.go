@@ -1,0 +1,325 @@
+package green
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// conn is a net.Conn of the socket module: a conn of package net whose Read
+// and Write, called from a greenlet, park only that greenlet.
+//
+// From a greenlet, Read calls read(2) on the hub through the conn's
+// syscall.RawConn with a callback that tries once and never waits (RawConn
+// checks closing and the deadline first, under package net's read lock, as
+// Read does), so no goroutine is involved while data is there. On EAGAIN
+// the greenlet parks on the hub's poller (mod_socket_poller_linux.go) until
+// the descriptor is readable, and tries again; without a poller (another
+// hub's greenlet first registered the conn, or no epoll) a helper goroutine
+// waits for readiness instead (ioWait). Write runs package net's Write off
+// the hub (writeOp). Both cost no allocation in the common case.
+type conn struct {
+	net.Conn // package net's conn; every other method is its
+
+	pollable
+
+	h      *Hub // the hint of Socket.Hub
+	stream bool // a read of 0 bytes means EOF
+	netw   string
+	laddr  net.Addr
+	raddr  net.Addr
+
+	// The deadlines the user set, in unix nanoseconds (0: none): a
+	// greenlet's wait on the poller arms a timer for them, and a helper
+	// kicked out with a past deadline (see ioWait) puts them back.
+	rdl, wdl atomic.Int64
+
+	// The read op is used under the gate, so a greenlet's Read does not
+	// allocate; the write op is taken by swap, and a concurrent second
+	// writer makes its own.
+	rop  ioOp
+	gate atomic.Pointer[readGate]
+	wop  atomic.Pointer[writeOp] // nil: taken, or not made yet
+}
+
+// readGate lets the greenlets of one hub, the first to read c, take turns
+// on the fast path: one reads (or waits for data) at a time, the others
+// wait in line on the hub. Package net's read lock, taken by the fast path,
+// is then never contended on the hub.
+type readGate struct {
+	h *Hub
+	s Semaphore // one permit, bound to h
+}
+
+// gateFor returns c's read gate if g may use it, or nil. Hub context, on g.
+func (c *conn) gateFor(g *Greenlet) *readGate {
+	gt := c.gate.Load()
+	if gt == nil {
+		n := &readGate{h: g.h}
+		n.s.b.bind(g.h, "socket read")
+		if !c.gate.CompareAndSwap(nil, n) {
+			n = c.gate.Load()
+		}
+		gt = n
+	}
+	if gt.h != g.h {
+		return nil
+	}
+	return gt
+}
+
+// ioOp carries one read or write through the RawConn callback, which runs
+// synchronously on the calling greenlet; the callbacks are bound once so
+// that passing them does not allocate.
+type ioOp struct {
+	p     []byte
+	n     int
+	errno syscall.Errno
+
+	read func(fd uintptr) bool
+	rw   *ioWait // readiness wait, reused while not abandoned
+}
+
+func (op *ioOp) init() {
+	op.read = op.readOnce
+}
+
+// maxRW caps one system call, as package net does (1 GiB).
+const maxRW = 1 << 30
+
+// readOnce reads once, without waiting.
+func (op *ioOp) readOnce(fd uintptr) bool {
+	p := op.p
+	if len(p) > maxRW {
+		p = p[:maxRW]
+	}
+	for {
+		n, err := syscall.Read(int(fd), p)
+		if err == syscall.EINTR {
+			continue
+		}
+		op.n, op.errno = max(n, 0), errnoOf(err)
+		return true
+	}
+}
+
+func errnoOf(err error) syscall.Errno {
+	if err == nil {
+		return 0
+	}
+	if e, ok := err.(syscall.Errno); ok {
+		return e
+	}
+	return syscall.EIO
+}
+
+func wrapConn(h *Hub, c net.Conn) net.Conn {
+	w := &conn{Conn: c, h: h, laddr: c.LocalAddr(), raddr: c.RemoteAddr()}
+	w.netw = w.laddr.Network()
+	switch w.netw {
+	case "udp", "udp4", "udp6", "unixgram", "ip", "ip4", "ip6":
+	default:
+		w.stream = true
+	}
+	if fastPath {
+		w.rc = rawConnOf(c)
+	}
+	w.rop.init()
+	return w
+}
+
+// NetConn returns the conn of package net underneath, for its own methods
+// (SetKeepAlive, SetNoDelay, File, ...). Its Read and Write block the hub.
+func (c *conn) NetConn() net.Conn { return c.Conn }
+
+// CloseWrite shuts down the writing side, as (*net.TCPConn).CloseWrite; it
+// fails if the conn underneath has no CloseWrite.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return &net.OpError{Op: "close", Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: errors.ErrUnsupported}
+}
+
+// CloseRead shuts down the reading side, as (*net.TCPConn).CloseRead.
+func (c *conn) CloseRead() error {
+	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
+		return cr.CloseRead()
+	}
+	return &net.OpError{Op: "close", Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: errors.ErrUnsupported}
+}
+
+// Read copies net.Conn's Read; from a greenlet it parks only the greenlet.
+func (c *conn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return c.Conn.Read(p)
+	}
+	g := callerGreenlet(c.h)
+	if g == nil {
+		return c.Conn.Read(p)
+	}
+	if c.rc == nil {
+		return nativeIO(g, "socket read", p, c.Conn.Read)
+	}
+	gt := c.gateFor(g)
+	if gt == nil {
+		// A greenlet of another hub: its wait would hold package net's
+		// read lock, which c's hub's greenlets must not meet.
+		return nativeIO(g, "socket read", p, c.Conn.Read)
+	}
+	if err := gt.s.acquire(g, 1, block, 0, "socket read"); err != nil {
+		return 0, err
+	}
+	defer gt.s.releaseFront(1, "socket read")
+	op := &c.rop
+	defer func() { op.p = nil }()
+	op.p = p
+	for {
+		if err := c.rc.Read(op.read); err != nil {
+			return 0, c.opError("read", unwrapOp(err))
+		}
+		switch op.errno {
+		case 0:
+			if op.n == 0 && c.stream {
+				return 0, io.EOF
+			}
+			return op.n, nil
+		case syscall.EAGAIN:
+			if s, fresh := c.slotFor(g); fresh {
+				continue
+			} else if s != nil {
+				if err := s.wait(g, pollIn, c.rdl.Load(), "socket read"); err != nil {
+					return 0, err
+				}
+				continue
+			}
+			op.rw = op.rw.reuse(c.rc, c, pollIn)
+			if err := op.rw.wait(g, "socket read"); err != nil {
+				return 0, err
+			}
+		default:
+			return 0, c.opError("read", os.NewSyscallError("read", op.errno))
+		}
+	}
+}
+
+// Write copies net.Conn's Write (it writes all of p or fails); from a
+// greenlet it parks only the greenlet while package net's Write runs on a
+// goroutine of its own (see writeOp).
+func (c *conn) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return c.Conn.Write(p)
+	}
+	g := callerGreenlet(c.h)
+	if g == nil {
+		return c.Conn.Write(p)
+	}
+	op := c.wop.Swap(nil)
+	if op == nil {
+		op = &writeOp{c: c}
+		op.run, op.done = op.write, op.finish
+	}
+	n, err, reusable := op.do(g, p)
+	if reusable {
+		c.wop.Store(op)
+	}
+	return n, err
+}
+
+// SetDeadline copies net.Conn's SetDeadline.
+func (c *conn) SetDeadline(t time.Time) error {
+	c.rdl.Store(unixNano(t))
+	c.wdl.Store(unixNano(t))
+	err := c.Conn.SetDeadline(t)
+	c.wakeSlot(pollIn | pollOut)
+	return err
+}
+
+// SetReadDeadline copies net.Conn's SetReadDeadline.
+func (c *conn) SetReadDeadline(t time.Time) error {
+	c.rdl.Store(unixNano(t))
+	err := c.Conn.SetReadDeadline(t)
+	c.wakeSlot(pollIn)
+	return err
+}
+
+// SetWriteDeadline copies net.Conn's SetWriteDeadline.
+func (c *conn) SetWriteDeadline(t time.Time) error {
+	c.wdl.Store(unixNano(t))
+	err := c.Conn.SetWriteDeadline(t)
+	c.wakeSlot(pollOut)
+	return err
+}
+
+// Close copies net.Conn's Close, and wakes the greenlets waiting on c.
+func (c *conn) Close() error {
+	err := c.Conn.Close()
+	c.closeSlot()
+	return err
+}
+
+func (c *conn) expire(events int16) {
+	if events == pollIn {
+		c.Conn.SetReadDeadline(longAgo)
+	} else {
+		c.Conn.SetWriteDeadline(longAgo)
+	}
+}
+
+func (c *conn) restore(events int16) {
+	if events == pollIn {
+		c.Conn.SetReadDeadline(timeOf(c.rdl.Load()))
+	} else {
+		c.Conn.SetWriteDeadline(timeOf(c.wdl.Load()))
+	}
+}
+
+// longAgo is a deadline in the past, as net/http uses to wake a Read.
+var longAgo = time.Unix(1, 0)
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return max(t.UnixNano(), 1)
+}
+
+func timeOf(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+func (c *conn) opError(op string, err error) error {
+	return &net.OpError{Op: op, Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: err}
+}
+
+// unwrapOp returns the cause of a RawConn error (net.ErrClosed,
+// os.ErrDeadlineExceeded), which package net wraps in an OpError of op
+// "raw-read" or "raw-write".
+func unwrapOp(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err
+	}
+	return err
+}
+
+// nativeIO runs a blocking Read or Write of package net off the hub while g
+// waits: the path of conns without a RawConn. A greenlet that stops waiting
+// abandons the call, which may still read into or write from p.
+func nativeIO(g *Greenlet, what string, p []byte, f func([]byte) (int, error)) (int, error) {
+	var n int
+	err := offHub(g, what, context.Background(), func(context.Context) (error, func()) {
+		var err error
+		n, err = f(p)
+		return err, nil
+	})
+	return n, err
+}

@@ -1,0 +1,28 @@
+//go:build !linux
+
+package green
+
+import "syscall"
+
+// fastPath is off where accept4 and ppoll are not known to be available:
+// a greenlet's socket calls run package net's blocking calls off the hub.
+var fastPath = false
+
+func pollNow(fd uintptr, events int16) bool { return true }
+
+// pollable has no poller here: greenlets wait through helper goroutines.
+type pollable struct {
+	rc syscall.RawConn
+}
+
+// pollSlot is never made here.
+type pollSlot struct{}
+
+func (*pollSlot) wait(*Greenlet, int16, int64, string) error { return nil }
+
+func (*pollable) slotFor(*Greenlet) (*pollSlot, bool) { return nil, false }
+func (*pollable) closeSlot()                          {}
+func (*pollable) wakeSlot(int16)                      {}
+
+// acceptOnce is never called here (no fast path).
+func (op *acceptOp) acceptOnce(uintptr) { op.fd, op.errno = -1, syscall.EAGAIN }

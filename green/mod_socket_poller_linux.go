@@ -1,0 +1,318 @@
+package green
+
+import (
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// A poller is a hub's own epoll instance, libev's loop in gevent: the
+// descriptors of the module's conns and listeners are registered once,
+// edge-triggered, the first time a greenlet of the hub meets EAGAIN on
+// them, and one goroutine waits in epoll_wait and posts each batch of
+// events to the hub, which readies the greenlets waiting on them. So a
+// greenlet's wait costs no system call and no goroutine, and one wake of
+// the hub serves every descriptor that became ready meanwhile.
+//
+// Edge-triggered readiness is enough because a greenlet waits only after
+// read(2) (write, accept4) said EAGAIN on the hub: any data arriving later
+// raises an event that the hub handles after the greenlet has parked; an
+// event raised earlier but handled later only wakes it spuriously, and it
+// tries again.
+//
+// Package net's own poller knows nothing of these waits, so the module
+// does itself what it would do: Close (through the module) and a change of
+// deadline (through the module) wake the waiting greenlets, a deadline arms
+// a wall-clock timer, and the retry meets package net's own checks of
+// closing and deadline. A deadline set or a close made directly on the conn
+// of package net underneath is not seen by a waiting greenlet.
+type poller struct {
+	h    *Hub
+	epfd int
+	f    *os.File        // owns epfd; closed when the hub has closed
+	rc   syscall.RawConn // f's, to wait for events on Go's netpoller
+
+	// Hub-only.
+	slots []*pollSlot // by index, as registered in epoll
+	free  []int32     // indexes of closed slots
+}
+
+// pollSlot is one registered descriptor: the greenlets waiting to read and
+// to write. gen tells a reused slot's events from its previous owner's.
+// Hub-only.
+type pollSlot struct {
+	p    *poller
+	idx  int32
+	gen  int32
+	r, w *Greenlet
+}
+
+// pollers maps each hub to its poller, made on first use.
+var pollers sync.Map // *Hub → *poller
+
+// pollerOf returns h's poller, starting it if need be, or nil if epoll is
+// not available (the caller falls back to helper goroutines). Hub context.
+func pollerOf(h *Hub) *poller {
+	if v, ok := pollers.Load(h); ok {
+		return v.(*poller)
+	}
+	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil
+	}
+	// The epoll descriptor is itself watched by Go's netpoller (it is
+	// readable while events are pending), so the poller's goroutine parks
+	// like any goroutine waiting on a socket and no thread sleeps in
+	// epoll_wait while the program is busy: a thread asleep there would
+	// have to be woken by every write of a peer, at a cost of microseconds.
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		syscall.Close(epfd)
+		return nil
+	}
+	f := os.NewFile(uintptr(epfd), "greenshim-epoll")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil
+	}
+	p := &poller{h: h, epfd: epfd, f: f, rc: rc}
+	pollers.Store(h, p)
+	go p.loop()
+	go func() {
+		<-h.done
+		f.Close() // ends the loop's wait
+	}()
+	return p
+}
+
+// register adds fd to p, edge-triggered, and returns its slot. Hub
+// context; fd is lent by a RawConn's Control.
+func (p *poller) register(fd int) (*pollSlot, error) {
+	var s *pollSlot
+	if n := len(p.free); n > 0 {
+		s = p.slots[p.free[n-1]]
+		p.free = p.free[:n-1]
+	} else {
+		s = &pollSlot{p: p, idx: int32(len(p.slots))}
+		p.slots = append(p.slots, s)
+	}
+	ev := syscall.EpollEvent{
+		// Reads and accepts wait here; writes run off the hub (writeOp).
+		Events: syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLET&0xffffffff,
+		Fd:     s.idx,
+		Pad:    s.gen,
+	}
+	if err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		p.free = append(p.free, s.idx)
+		return nil, err
+	}
+	return s, nil
+}
+
+// loop is the poller's goroutine: it waits for events and posts them to the
+// hub in batches, until the hub has closed.
+func (p *poller) loop() {
+	defer pollers.Delete(p.h)
+	events := make([]syscall.EpollEvent, 512)
+	var n int
+	get := func(fd uintptr) bool {
+		for {
+			k, err := syscall.EpollWait(int(fd), events, 0)
+			if err == syscall.EINTR {
+				continue
+			}
+			n = max(k, 0)
+			return n > 0 || err != nil
+		}
+	}
+	for {
+		if err := p.rc.Read(get); err != nil {
+			return // closed: the hub has ended
+		}
+		if n == 0 {
+			continue
+		}
+		batch := append([]syscall.EpollEvent(nil), events[:n]...)
+		if !p.h.post(func() { p.dispatch(batch) }) {
+			return
+		}
+	}
+}
+
+// dispatch readies the greenlets waiting on the descriptors of a batch.
+// Hub context.
+func (p *poller) dispatch(batch []syscall.EpollEvent) {
+	const (
+		readable = syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLHUP | syscall.EPOLLERR
+		writable = syscall.EPOLLOUT | syscall.EPOLLHUP | syscall.EPOLLERR
+	)
+	for _, ev := range batch {
+		if int(ev.Fd) >= len(p.slots) {
+			continue
+		}
+		s := p.slots[ev.Fd]
+		if s.gen != ev.Pad {
+			continue // the slot's previous descriptor
+		}
+		if ev.Events&readable != 0 {
+			s.wake(pollIn)
+		}
+		if ev.Events&writable != 0 {
+			s.wake(pollOut)
+		}
+	}
+}
+
+// wake readies the greenlet waiting in direction events, if any. Hub
+// context.
+func (s *pollSlot) wake(events int16) {
+	var g *Greenlet
+	if events == pollIn {
+		g, s.r = s.r, nil
+	} else {
+		g, s.w = s.w, nil
+	}
+	if g == nil {
+		return
+	}
+	g.h.ext--
+	if g.state == stWaiting {
+		g.h.ready(g)
+	}
+}
+
+// closed wakes s's waiters and frees s, registered with gen, for another
+// descriptor; events still queued for the old one are ignored. Hub context.
+func (s *pollSlot) closed(gen int32) {
+	if s.gen != gen {
+		return // closed already
+	}
+	s.wake(pollIn)
+	s.wake(pollOut)
+	s.gen++
+	if s.gen < 0 {
+		s.gen = 0
+	}
+	s.p.free = append(s.p.free, s.idx)
+}
+
+// wait parks g until the slot's descriptor may be ready for events, the
+// deadline (unix nanoseconds, 0: none) passes, or the module closes it or
+// changes its deadline; then g tries again. It returns a green error (a
+// Timeout) that ended the wait; a kill unwinds. Hub context, on g.
+func (s *pollSlot) wait(g *Greenlet, events int16, deadline int64, what string) error {
+	h := g.h
+	var t *time.Timer
+	if deadline != 0 {
+		d := time.Until(time.Unix(0, deadline))
+		if d <= 0 {
+			return nil // the retry reports the deadline
+		}
+		t = time.AfterFunc(d, func() { h.post(func() { s.wake(events) }) })
+	}
+	if events == pollIn {
+		s.r = g
+	} else {
+		s.w = g
+	}
+	h.ext++
+	defer func() {
+		if t != nil {
+			t.Stop()
+		}
+		// Interrupted (a Timeout, a kill): stop waiting.
+		if events == pollIn && s.r == g {
+			s.r = nil
+			h.ext--
+		} else if events == pollOut && s.w == g {
+			s.w = nil
+			h.ext--
+		}
+	}()
+	return g.park(what)
+}
+
+// pollable is what conns and listeners share: their RawConn and their
+// registration with the poller of the first hub whose greenlet waited on
+// them. Greenlets of other hubs wait through helper goroutines (ioWait).
+type pollable struct {
+	rc     syscall.RawConn         // nil: no fast path
+	reg    atomic.Pointer[pollReg] // set once
+	noPoll atomic.Bool             // registration failed: use helpers
+}
+
+// pollReg is a registration: the slot and the generation it was made in.
+type pollReg struct {
+	s   *pollSlot
+	gen int32
+}
+
+// slotFor returns the slot to wait on for greenlet g, registering the
+// descriptor on first use (fresh: the caller must try again before
+// waiting, as readiness before the registration raised no event), or nil
+// if g must wait through a helper. Hub context, on g.
+func (c *pollable) slotFor(g *Greenlet) (s *pollSlot, fresh bool) {
+	if r := c.reg.Load(); r != nil {
+		if r.s.p.h == g.h {
+			return r.s, false
+		}
+		return nil, false
+	}
+	if c.noPoll.Load() {
+		return nil, false
+	}
+	p := pollerOf(g.h)
+	if p == nil {
+		c.noPoll.Store(true)
+		return nil, false
+	}
+	var err error
+	if cerr := c.rc.Control(func(fd uintptr) { s, err = p.register(int(fd)) }); cerr != nil || err != nil {
+		if s != nil {
+			s.closed(s.gen)
+		}
+		c.noPoll.Store(true)
+		return nil, false
+	}
+	if !c.reg.CompareAndSwap(nil, &pollReg{s, s.gen}) {
+		s.closed(s.gen) // a greenlet of another hub registered first
+		return nil, false
+	}
+	return s, true
+}
+
+// onHub runs f on the hub of c's registration: at once from one of its
+// greenlets, posted otherwise.
+func (c *pollable) onHub(f func(r *pollReg)) {
+	r := c.reg.Load()
+	if r == nil {
+		return
+	}
+	h := r.s.p.h
+	if h.current() != nil {
+		f(r)
+		return
+	}
+	h.post(func() { f(r) })
+}
+
+// closeSlot wakes c's waiting greenlets after a Close and frees its slot.
+func (c *pollable) closeSlot() { c.onHub(func(r *pollReg) { r.s.closed(r.gen) }) }
+
+// wakeSlot wakes the greenlet waiting in direction events (pollIn|pollOut:
+// both) after a change of deadline, so that it looks at the new one.
+func (c *pollable) wakeSlot(events int16) {
+	c.onHub(func(r *pollReg) {
+		if r.s.gen != r.gen {
+			return
+		}
+		if events&pollIn != 0 {
+			r.s.wake(pollIn)
+		}
+		if events&pollOut != 0 {
+			r.s.wake(pollOut)
+		}
+	})
+}
