@@ -18,10 +18,20 @@
 // # Options and order
 //
 // The zero [Options] patch all four modules with the cooperative
-// implementations. Options.Impl gives implementations of one's own, per
-// module; the No fields opt a module out, as gevent's patch_all(dns=False).
-// Until package green provides the cooperative modules, a module left to the
-// default makes PatchAll fail with [ErrNoCooperative], changing nothing.
+// implementations of package green: green.OS, green.Time, green.Socket and
+// green.DNS (the thread resolver, or the pure one with Options.Resolver),
+// each working on the hub of the greenlet that calls it. Options.Impl gives
+// implementations of one's own, per module; the No fields opt a module out,
+// as gevent's patch_all(dns=False).
+//
+// Patching swaps modules; it does not turn the caller into a greenlet. Code
+// is cooperative when it runs in greenlets, typically under green.Run:
+//
+//	patch.PatchAll(patch.Options{})
+//	err := green.Run(realMain) // realMain is the main greenlet
+//
+// Called from a plain goroutine, a patched module blocks only that
+// goroutine, as the blocking one would.
 //
 // Modules are patched in the order os, time, socket, dns (registry.Modules):
 // socket deadlines and dns timeouts run on time, and a cooperative resolver

@@ -1,9 +1,8 @@
 package patch
 
 import (
-	"errors"
-
 	"github.com/greenshim/greenshim/blocking"
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/registry"
 )
 
@@ -17,6 +16,13 @@ type Options struct {
 	// NoOS, NoTime, NoSocket and NoDNS opt a module out: PatchAll leaves
 	// it as it is.
 	NoOS, NoTime, NoSocket, NoDNS bool
+
+	// Resolver chooses the cooperative dns module's resolver, as gevent's
+	// GEVENT_RESOLVER: green.ThreadResolver (the zero value, gevent's
+	// default: the system resolver on the hub's thread pool) or
+	// green.PureResolver (Go's resolver, its queries over green sockets).
+	// It is ignored when Impl.DNS is set.
+	Resolver green.ResolverKind
 }
 
 // skips reports whether o opts m out.
@@ -50,7 +56,7 @@ func (o *Options) setSkip(m registry.Module, skip bool) {
 // equal reports whether o and p ask for the same patch.
 func (o Options) equal(p Options) bool {
 	for _, m := range registry.Modules() {
-		if o.skips(m) != p.skips(m) || !sameImpl(o.Impl.Get(m), p.Impl.Get(m)) {
+		if o.skips(m) != p.skips(m) || !sameImpl(o.Impl.Get(m), p.Impl.Get(m)) || o.Resolver != p.Resolver {
 			return false
 		}
 	}
@@ -68,15 +74,25 @@ func sameImpl(a, b any) (eq bool) {
 	return a == b
 }
 
-// ErrNoCooperative is returned by PatchAll when a module is left to its
-// cooperative default and none is available yet.
-var ErrNoCooperative = errors.New("patch: no cooperative implementation available: " +
-	"package green does not provide the four modules yet; pass them in Options.Impl")
-
-// cooperative returns the cooperative default of m, or nil if there is none.
-// Package green does not provide the modules yet (issue 4); when it does,
-// this returns them.
-func cooperative(m registry.Module) any { return nil }
+// cooperative returns the cooperative default of m: package green's
+// module, on the hub of the calling greenlet (the default hub for calls
+// from plain goroutines).
+func cooperative(m registry.Module, o Options) any {
+	switch m {
+	case registry.OSModule:
+		return green.OS{}
+	case registry.TimeModule:
+		return green.Time{}
+	case registry.SocketModule:
+		return green.Socket{}
+	case registry.DNSModule:
+		if o.Resolver == green.PureResolver {
+			return green.DNS{Resolver: green.PureResolver, Socket: green.Socket{}}
+		}
+		return green.DNS{Resolver: o.Resolver}
+	}
+	return nil
+}
 
 func init() {
 	registry.Provide(registry.Set{

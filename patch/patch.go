@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/registry"
 )
 
@@ -17,10 +18,11 @@ var (
 
 // PatchAll installs the implementations opts asks for, module by module in
 // the order os, time, socket, dns, and reports what it did. See the package
-// doc for the options, repeated calls, events and vetoes.
+// doc for the options, repeated calls, events and vetoes. A veto is not an
+// error: the report shows it.
 //
-// It fails, changing nothing, if a module left to its cooperative default
-// has none ([ErrNoCooperative]). A veto is not an error: the report shows it.
+// It fails, changing nothing, if the options are invalid (an unknown
+// Resolver).
 func PatchAll(opts Options) (*Report, error) {
 	mu.Lock()
 	defer mu.Unlock()
@@ -35,20 +37,14 @@ func patchAllLocked(opts Options) (*Report, error) {
 		return r, nil
 	}
 
-	// Resolve every implementation before touching anything.
+	if k := opts.Resolver; k != green.ThreadResolver && k != green.PureResolver {
+		return nil, fmt.Errorf("patch: Options.Resolver: unknown resolver %v; want green.ThreadResolver or green.PureResolver", k)
+	}
 	var impls [4]any
 	for _, m := range registry.Modules() {
-		if opts.skips(m) {
-			continue
+		if impls[m] = opts.Impl.Get(m); impls[m] == nil {
+			impls[m] = cooperative(m, opts)
 		}
-		impl := opts.Impl.Get(m)
-		if impl == nil {
-			impl = cooperative(m)
-		}
-		if impl == nil {
-			return nil, fmt.Errorf("patch: %s: %w", m, ErrNoCooperative)
-		}
-		impls[m] = impl
 	}
 	if last != nil {
 		r.Warnings = append(r.Warnings, "PatchAll was called again with different options: the modules patched "+

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/greenshim/greenshim/blocking"
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/patch"
 	"github.com/greenshim/greenshim/registry"
 )
@@ -71,12 +72,37 @@ func TestPatchAll_AllModulesInOrder(t *testing.T) {
 	}
 }
 
-func TestPatchAll_NoCooperativeYet(t *testing.T) {
+func TestPatchAll_DefaultIsGreen(t *testing.T) {
+	cases := []struct {
+		name string
+		opts patch.Options
+		dns  any
+	}{
+		{"ThreadResolver", patch.Options{}, green.DNS{}},
+		{"PureResolver", patch.Options{Resolver: green.PureResolver},
+			green.DNS{Resolver: green.PureResolver, Socket: green.Socket{}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fresh(t)
+			r, err := patch.PatchAll(c.opts)
+			require.NoError(t, err)
+			assert.Equal(t, registry.Modules(), r.PatchedModules())
+			assert.Equal(t, green.OS{}, registry.OS())
+			assert.Equal(t, green.Time{}, registry.Time())
+			assert.Equal(t, green.Socket{}, registry.Socket())
+			assert.Equal(t, c.dns, registry.DNS())
+			assert.Empty(t, r.Warnings)
+		})
+	}
+}
+
+func TestPatchAll_BadResolver(t *testing.T) {
 	fresh(t)
-	r, err := patch.PatchAll(patch.Options{})
-	require.ErrorIs(t, err, patch.ErrNoCooperative)
+	r, err := patch.PatchAll(patch.Options{Resolver: green.ResolverKind(7)})
+	require.Error(t, err)
 	assert.Nil(t, r)
-	assert.Contains(t, err.Error(), "patch: os:")
+	assert.Contains(t, err.Error(), "patch: Options.Resolver: unknown resolver")
 	for _, m := range registry.Modules() {
 		assert.False(t, registry.IsPatched(m), "a failed PatchAll changed %s", m)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/greenshim/greenshim/green"
 )
 
 // M runs a test binary under the patch chosen by -greenshim or GREENSHIM; it
@@ -16,7 +18,7 @@ type M struct {
 // TestingM returns m wrapped so that its Run first applies the patch chosen
 // by the -greenshim flag (defined on flag.CommandLine if it is not yet) or,
 // when the flag is not given, by $GREENSHIM; then runs the tests; then
-// restores every module. Use it in TestMain:
+// restores every module and closes green's default hub. Use it in TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
 func TestingM(m *testing.M) M { return M{m} }
@@ -51,5 +53,6 @@ func (r M) Run() int {
 	}
 	code := r.m.Run()
 	Restore()
+	green.CloseDefault() // the green modules start it; goleak checks after Run
 	return code
 }

@@ -27,7 +27,8 @@ func TestTestingM(t *testing.T) {
 		{"BadFlag", []string{"-greenshim=grean"}, "", 2, `unknown token "grean"`},
 		{"BadEnv", nil, "grean", 2, `$GREENSHIM: patch: unknown token "grean"`},
 		{"FlagWinsOverEnv", []string{"-greenshim=blocking"}, "grean", 0, ""},
-		{"GreenNotYetAvailable", []string{"-greenshim=green"}, "", 2, "no cooperative implementation available"},
+		{"Green", []string{"-greenshim=green,-dns"}, "", 0, "patched  socket green.Socket"},
+		{"GreenFromEnv", nil, "green", 0, "patched  dns    green.DNS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

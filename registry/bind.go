@@ -133,11 +133,24 @@ func Stale() []Binding {
 	return out
 }
 
-// effective returns the implementation b's calls reach: its Impl, or the
-// module's original if it bound a forwarder.
-func (b *Binding) effective() any {
-	if isForwarder(b.Impl) {
-		return Original(b.Module)
+// effective returns the implementation b's calls reach.
+func (b *Binding) effective() any { return Resolve(b.Impl) }
+
+// Resolve returns the implementation that impl's calls reach: impl itself,
+// or, for a value a getter or Bind function returned before its module's
+// original was provided (a forwarder, see the package doc), that original
+// (nil while there is none). It is for reports and diagnostics, which
+// should name the implementation rather than the forwarder.
+func Resolve(impl any) any {
+	switch impl.(type) {
+	case osForwarder:
+		return Original(OSModule)
+	case timeForwarder:
+		return Original(TimeModule)
+	case socketForwarder:
+		return Original(SocketModule)
+	case dnsForwarder:
+		return Original(DNSModule)
 	}
-	return b.Impl
+	return impl
 }

@@ -10,14 +10,13 @@ import (
 // A getter returns the module current at each call; a Bind keeps what was
 // current when it ran, and the registry knows it is stale after a swap.
 func Example() {
-	bound := registry.BindSocket()
+	bound := registry.BindSocket() // keeps what is current now
 
-	orig := registry.Original(registry.SocketModule)
-	_, stale, _ := registry.Swap(registry.SocketModule, &blocking.Socket{})
-	defer registry.Swap(registry.SocketModule, orig)
+	prev, stale, _ := registry.Swap(registry.SocketModule, &blocking.Socket{})
+	defer registry.Swap(registry.SocketModule, prev)
 
 	fmt.Printf("current: %T\n", registry.Socket())
-	fmt.Printf("bound:   %T\n", bound)
+	fmt.Println("bound keeps the one replaced:", bound == prev)
 	fmt.Println("patched:", registry.IsPatched(registry.SocketModule))
 	for _, b := range stale {
 		if b.Func == "Example" { // the stale bindings of other tests are listed too
@@ -26,7 +25,7 @@ func Example() {
 	}
 	// Output:
 	// current: *blocking.Socket
-	// bound:   blocking.Socket
+	// bound keeps the one replaced: true
 	// patched: true
 	// stale:   socket bound in Example (example_test.go:13)
 }

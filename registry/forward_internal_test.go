@@ -59,3 +59,13 @@ func TestForwarder_BeforeProvide(t *testing.T) {
 		t.Error("the getter still returns the forwarder once an original is provided")
 	}
 }
+
+func TestResolve(t *testing.T) {
+	if got := Resolve(socketForwarder{}); got != Original(SocketModule) {
+		t.Errorf("Resolve(forwarder) = %v, want the original %v", got, Original(SocketModule))
+	}
+	impl := Original(TimeModule)
+	if got := Resolve(impl); got != impl {
+		t.Errorf("Resolve(%v) = %v, want it unchanged", impl, got)
+	}
+}

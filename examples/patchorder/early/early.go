@@ -6,6 +6,7 @@ package early
 import (
 	"net"
 
+	"github.com/greenshim/greenshim/iface"
 	"github.com/greenshim/greenshim/registry"
 )
 
@@ -14,3 +15,6 @@ var sock = registry.BindSocket()
 
 // Dial dials through the socket module bound at init.
 func Dial(addr string) (net.Conn, error) { return sock.Dial("tcp", addr) }
+
+// Module returns the socket module Dial uses.
+func Module() iface.Socket { return sock }

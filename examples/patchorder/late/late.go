@@ -5,8 +5,12 @@ package late
 import (
 	"net"
 
+	"github.com/greenshim/greenshim/iface"
 	"github.com/greenshim/greenshim/registry"
 )
 
 // Dial dials through the socket module current at the time of the call.
 func Dial(addr string) (net.Conn, error) { return registry.Socket().Dial("tcp", addr) }
+
+// Module returns the socket module Dial uses now.
+func Module() iface.Socket { return registry.Socket() }

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenshim/greenshim/patch"
+)
+
+func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+
+var line = regexp.MustCompile(`(?m)^db driver=(\S+) queries=20 wall_s=[\d.]+ queries_per_s=\d+ server_peak_concurrency=(\d+) monitor_reports=(\d+)$`)
+
+// The figures that do not depend on the machine's speed: how many queries
+// the server saw at once, and whether the monitor spoke.
+func TestDB(t *testing.T) {
+	patch.Restore() // the demo patches from a clean start
+	var out strings.Builder
+	require.NoError(t, run(&out, 20, 50*time.Millisecond))
+	t.Log("\n" + out.String())
+	assert.Contains(t, out.String(), `"db-native-driver" uses socket directly`)
+	got := map[string][2]int{}
+	for _, m := range line.FindAllStringSubmatch(out.String(), -1) {
+		peak, _ := strconv.Atoi(m[2])
+		reports, _ := strconv.Atoi(m[3])
+		got[m[1]] = [2]int{peak, reports}
+	}
+	require.Len(t, got, 3, "want a line per driver")
+	// Exact for native, which holds the hub: nothing else can send a query.
+	assert.Equal(t, 1, got["native"][0], "native: each query holds the hub, so they go one at a time")
+	assert.Positive(t, got["native"][1], "native: the monitor did not report a greenlet holding the hub")
+	// Bounds for the others, whose peaks depend on how many queries are
+	// sent within one query's time (50 ms): all 20, and 10, on any machine
+	// that is not overloaded.
+	assert.Greater(t, got["pure"][0], 10, "pure: more queries in flight than the thread pool could have")
+	assert.LessOrEqual(t, got["native-threadpool"][0], 10, "native in the pool: never more than its ten workers")
+	assert.Greater(t, got["native-threadpool"][0], 1, "native in the pool: the workers did not overlap")
+}
+
+func TestDB_BadInput(t *testing.T) {
+	assert.ErrorContains(t, run(&strings.Builder{}, 0, time.Millisecond), "-queries 0")
+}

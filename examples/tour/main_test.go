@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenshim/greenshim/patch"
+)
+
+func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+
+// The quick stops run whole; the others have tests of their own, next to
+// their commands.
+func TestTour(t *testing.T) {
+	patch.Restore() // the tour patches from a clean start
+	var out strings.Builder
+	require.NoError(t, run(&out, "patchorder,queueorder,prodcons"))
+	s := out.String()
+	assert.Contains(t, s, "### 1. patchorder (go run ./examples/patchorder)")
+	assert.Contains(t, s, "### 3. queueorder")
+	assert.Contains(t, s, "late.Dial went through green.Socket")
+	assert.Contains(t, s, "greenlets: 10 items in 1.5s")
+	assert.NotContains(t, s, "### 2. sleepy")
+	assert.Contains(t, s, "tour done in")
+}
+
+func TestTour_UnknownStop(t *testing.T) {
+	err := run(&strings.Builder{}, "patchorder,echoes")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown stop "echoes"; stops: patchorder, sleepy`)
+}
