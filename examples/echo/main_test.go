@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenshim/greenshim/examples/internal/echo"
 	"github.com/greenshim/greenshim/patch"
 )
 
@@ -25,7 +26,7 @@ func TestEcho_Both(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			var out strings.Builder
-			require.NoError(t, run(ctx, &out, config{mode: "both", impl: impl, clients: 50, rounds: 20, addr: "127.0.0.1:0"}))
+			require.NoError(t, run(ctx, &out, echo.Config{Mode: "both", Impl: impl, Clients: 50, Rounds: 20, Addr: "127.0.0.1:0"}))
 			m := line.FindStringSubmatch(out.String())
 			require.NotNil(t, m, "output %q", out.String())
 			assert.Equal(t, []string{impl, "50", "20"}, m[1:])
@@ -47,12 +48,14 @@ func TestEcho_ServerAndClient(t *testing.T) {
 			defer cancel()
 			srvCtx, stop := context.WithCancel(ctx)
 			served := make(chan error, 1)
-			go func() { served <- run(srvCtx, &strings.Builder{}, config{mode: "server", impl: impls[0], addr: addr}) }()
+			go func() {
+				served <- run(srvCtx, &strings.Builder{}, echo.Config{Mode: "server", Impl: impls[0], Addr: addr})
+			}()
 			var out strings.Builder
 			var cerr error
 			for range 50 { // until the server listens
 				out.Reset()
-				cerr = run(ctx, &out, config{mode: "client", impl: impls[1], clients: 10, rounds: 10, addr: addr})
+				cerr = run(ctx, &out, echo.Config{Mode: "client", Impl: impls[1], Clients: 10, Rounds: 10, Addr: addr})
 				if cerr == nil || !strings.Contains(cerr.Error(), "refused") {
 					break
 				}
@@ -73,13 +76,13 @@ func TestEcho_ServerAndClient(t *testing.T) {
 
 func TestEcho_BadInput(t *testing.T) {
 	cases := []struct {
-		cfg  config
+		cfg  echo.Config
 		want string
 	}{
-		{config{mode: "x", impl: "green", clients: 1, rounds: 1, addr: ":0"}, `-mode "x"`},
-		{config{mode: "both", impl: "x", clients: 1, rounds: 1, addr: ":0"}, `-impl "x"`},
-		{config{mode: "both", impl: "green", clients: 0, rounds: 1, addr: ":0"}, `-clients 0`},
-		{config{mode: "both", impl: "green", clients: 1, rounds: 1, addr: "nope"}, `-addr "nope"`},
+		{echo.Config{Mode: "x", Impl: "green", Clients: 1, Rounds: 1, Addr: ":0"}, `-mode "x"`},
+		{echo.Config{Mode: "both", Impl: "x", Clients: 1, Rounds: 1, Addr: ":0"}, `-impl "x"`},
+		{echo.Config{Mode: "both", Impl: "green", Clients: 0, Rounds: 1, Addr: ":0"}, `-clients 0`},
+		{echo.Config{Mode: "both", Impl: "green", Clients: 1, Rounds: 1, Addr: "nope"}, `-addr "nope"`},
 	}
 	for _, c := range cases {
 		assert.ErrorContains(t, run(context.Background(), &strings.Builder{}, c.cfg), c.want)

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/greenshim/greenshim/examples/internal/crawler"
 	"github.com/greenshim/greenshim/examples/internal/db"
+	"github.com/greenshim/greenshim/examples/internal/echo"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
 	"github.com/greenshim/greenshim/examples/internal/prodcons"
@@ -50,6 +52,16 @@ var stops = []stop{
 		func(w io.Writer) error { return sleepers.Run(w, 100000, "virtual") }},
 	{"db", "40 concurrent queries of 25 ms: a driver over the patched socket module, a native one that holds the hub (the monitor reports it), and the native one in the thread pool.",
 		func(w io.Writer) error { return db.Run(w, 40, 25*time.Millisecond) }},
+	{"echo", "An echo server and 100 clients x 200 rounds in one process: goroutines on package net, then greenlets on one hub through green.Socket.",
+		func(w io.Writer) error {
+			for _, impl := range []string{"blocking", "green"} {
+				cfg := echo.Config{Mode: "both", Impl: impl, Clients: 100, Rounds: 200, Addr: "127.0.0.1:0"}
+				if err := echo.Run(context.Background(), w, cfg); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	{"crawler", "net/http client and server over the patched socket and dns modules: 20 slow pages fetched at once.",
 		func(w io.Writer) error { _, err := crawler.Run(w, 20, 50*time.Millisecond); return err }},
 }
