@@ -49,6 +49,7 @@
 //   - Switch and Throw on a raw greenlet.
 //   - ThreadPool.Apply and Map, Native, and Recv, Send and Select on Go
 //     channels (these only when the channel is not ready).
+//   - The calls of the cooperative modules listed under # Modules.
 //   - A greenlet's end.
 //
 // Everything else runs to completion without switching, in particular
@@ -65,6 +66,48 @@
 // a greenlet that holds the hub for longer than Options.MaxBlockingTime
 // (100ms by default, or the GREENSHIM_MAX_BLOCKING_TIME environment
 // variable), with its stack, as a [Blocked] event, on stderr by default.
+//
+// # Modules
+//
+// [Time], [OS], [Socket] and [DNS] are the cooperative modules of package
+// iface, the ones package patch installs. Their zero values work, on the
+// hub of the calling greenlet; from a plain goroutine each behaves like
+// package blocking's.
+//
+//   - Time runs on a hub's clock. Sleep parks the caller; AfterFunc's f runs
+//     in a greenlet. On real time, timers, tickers and contexts are the
+//     runtime's; on virtual time they are hub timers, firing in the hub's
+//     deterministic order. A greenlet receives from their channels (and a
+//     Time context's Done) with [Recv], which the hub feeds directly; a
+//     plain receive holds the hub, and on virtual time never returns.
+//     Plain goroutines using a virtual hub's Time hold its clock still for
+//     [OutsideGrace] after each call, so that they can stop a timer before
+//     virtual time runs past it.
+//   - OS: each afero.Fs and afero.File operation a greenlet makes runs on
+//     the hub's [ThreadPool], as gevent's FileObjectThread; a Timeout ends
+//     the wait, not the operation. Environment and host name are the
+//     process's.
+//   - Socket: Read and Accept try the system call once on the hub; on
+//     EAGAIN the greenlet parks on the hub's poller, an edge-triggered epoll
+//     (on Linux) whose events reach the hub in batches, with no goroutine or
+//     system call per wait. Writes, dials and listens run off the hub while
+//     the caller parks. Deadlines are wall-clock and errors are package
+//     net's; a Read ended by a kill or timeout loses no data. While a
+//     greenlet waits on a socket the hub declares no deadlock and virtual
+//     time stands still.
+//   - DNS: ThreadResolver (the default) runs each system-resolver lookup on
+//     the ThreadPool, as gevent's default resolver; PureResolver is Go's
+//     resolver dialing through DNS.Socket, each lookup in a native region.
+//
+// Of their calls, these switch: Time.Sleep and Recv on a Time channel;
+// every OS and afero.File method but Name and the environment; Socket's
+// Dial and Listen forms, a conn's Write, and Read, Accept and ReadFrom when
+// nothing is ready; every DNS lookup. These do not: Time's Now, Since,
+// Until, After, Tick, NewTimer, NewTicker, AfterFunc, Timer and Ticker Stop
+// and Reset, WithTimeout and WithDeadline; the environment; a conn's Close,
+// CloseRead, CloseWrite and SetDeadline methods. These block the hub: a
+// plain receive or select on a Time channel, and any call on the package
+// net values returned by NetConn, NetListener and NetPacketConn.
 //
 // # Scheduling
 //
