@@ -56,22 +56,11 @@ func (o *Options) setSkip(m registry.Module, skip bool) {
 // equal reports whether o and p ask for the same patch.
 func (o Options) equal(p Options) bool {
 	for _, m := range registry.Modules() {
-		if o.skips(m) != p.skips(m) || !sameImpl(o.Impl.Get(m), p.Impl.Get(m)) || o.Resolver != p.Resolver {
+		if o.skips(m) != p.skips(m) || !registry.Same(o.Impl.Get(m), p.Impl.Get(m)) || o.Resolver != p.Resolver {
 			return false
 		}
 	}
 	return true
-}
-
-// sameImpl compares two implementations as interface values; values of
-// types that cannot be compared are different.
-func sameImpl(a, b any) (eq bool) {
-	defer func() {
-		if recover() != nil {
-			eq = false
-		}
-	}()
-	return a == b
 }
 
 // cooperative returns the cooperative default of m: package green's

@@ -62,7 +62,7 @@ func patchAllLocked(opts Options) (*Report, error) {
 		case opts.skips(m):
 			r.Skipped = append(r.Skipped, Skipped{m, "opted out"})
 			continue
-		case sameImpl(registry.Current(m), impl):
+		case registry.Same(registry.Current(m), impl):
 			r.Skipped = append(r.Skipped, Skipped{m, fmt.Sprintf("%T is already current", impl)})
 			continue
 		}

@@ -36,7 +36,9 @@ func (r M) Run() int {
 		flag.Parse()
 	}
 	spec := *f.Value.(*Spec)
-	if spec.text == "" {
+	set := false
+	flag.Visit(func(v *flag.Flag) { set = set || v.Name == FlagName })
+	if !set {
 		var err error
 		if spec, err = SpecFromEnv(); err != nil {
 			fmt.Fprintln(os.Stderr, err)

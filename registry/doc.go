@@ -58,7 +58,7 @@
 // Each records a [Binding]: the module, the package, function, file and line
 // of the caller, and the epoch (see [Epoch]) at which it bound. A Bind call
 // made many times from one place in one epoch is recorded once, with a count,
-// so binding in a loop does not grow memory. [Bindings] lists them all;
+// so a Bind in a loop adds a record per epoch (per patch), not per call. [Bindings] lists them all;
 // [Stale] lists those whose bound implementation is no longer the current one.
 // Package patch names the bindings its patch made stale, with file and line:
 // gevent's most common pitfall, objects bound before patching that silently

@@ -3,14 +3,14 @@ package registry
 import (
 	"strings"
 	"testing"
-
-	"github.com/greenshim/greenshim/iface"
 )
 
 // withoutOriginals runs f as if no original had been provided: the state
 // of a program whose packages call the registry from init before patch's
-// init has run.
-func withoutOriginals(t *testing.T, f func()) {
+// init has run. f gets the originals that were provided, to Provide them
+// itself; the registry is put back as it was afterwards.
+func withoutOriginals(t *testing.T, f func(saved Set)) {
+	saved := Originals()
 	o, tm, s, d := origOS.Load(), origTime.Load(), origSocket.Load(), origDNS.Load()
 	co, ct, cs, cd := curOS.Load(), curTime.Load(), curSocket.Load(), curDNS.Load()
 	origOS.Store(nil)
@@ -28,13 +28,12 @@ func withoutOriginals(t *testing.T, f func()) {
 		curSocket.Store(cs)
 		curDNS.Store(cd)
 	}()
-	f()
+	f(saved)
 }
 
 func TestForwarder_BeforeProvide(t *testing.T) {
-	var bound iface.Time
-	withoutOriginals(t, func() {
-		bound = BindTime()
+	withoutOriginals(t, func(saved Set) {
+		bound := BindTime()
 		if bound == nil || Time() == nil || Socket() == nil || OS() == nil || DNS() == nil {
 			t.Fatal("a getter returned nil before Provide")
 		}
@@ -50,14 +49,20 @@ func TestForwarder_BeforeProvide(t *testing.T) {
 		if _, _, err := Swap(TimeModule, timeForwarder{}); err == nil {
 			t.Error("Swap before Provide succeeded")
 		}
+
+		// patch's init provides the originals: the getters return them,
+		// and the value bound earlier reaches the original.
+		Provide(saved)
+		if got := Time(); got != saved.Time {
+			t.Errorf("after Provide, Time() = %#v, want the original %#v", got, saved.Time)
+		}
+		if got := bound.Now(); got.IsZero() {
+			t.Error("forwarder bound before Provide does not reach the original")
+		}
+		if got := Resolve(bound); got != saved.Time {
+			t.Errorf("Resolve(bound forwarder) = %#v, want the original", got)
+		}
 	})
-	// Once the original is back, the value bound earlier reaches it.
-	if got := bound.Now(); got.IsZero() {
-		t.Error("forwarder bound before Provide does not reach the original")
-	}
-	if _, ok := Time().(timeForwarder); ok {
-		t.Error("the getter still returns the forwarder once an original is provided")
-	}
 }
 
 func TestResolve(t *testing.T) {

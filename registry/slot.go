@@ -146,8 +146,7 @@ func implements(m Module, impl any) bool {
 
 // same reports whether a and b are the same implementation: equal interface
 // values. Values of types that cannot be compared (a struct holding a slice,
-// say) are the same only if they are identical in type and come from one
-// Swap, which we cannot tell, so they compare unequal.
+// say) compare unequal, rather than panic.
 func same(a, b any) (eq bool) {
 	defer func() {
 		if recover() != nil {
@@ -156,3 +155,8 @@ func same(a, b any) (eq bool) {
 	}()
 	return a == b
 }
+
+// Same reports whether a and b are the same implementation, as Swap and
+// the stale-binding checks decide it: equal interface values, where values
+// of types that cannot be compared are never the same.
+func Same(a, b any) bool { return same(a, b) }

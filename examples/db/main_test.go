@@ -36,10 +36,10 @@ func TestDB(t *testing.T) {
 	// Exact for native, which holds the hub: nothing else can send a query.
 	assert.Equal(t, 1, got["native"][0], "native: each query holds the hub, so they go one at a time")
 	assert.Positive(t, got["native"][1], "native: the monitor did not report a greenlet holding the hub")
-	// Bounds for the others, whose peaks depend on how many queries are
-	// sent within one query's time (50 ms): all 20, and 10, on any machine
-	// that is not overloaded.
-	assert.Greater(t, got["pure"][0], 10, "pure: more queries in flight than the thread pool could have")
+	// Bounds for the others, whose exact peaks (20 and 10 here) depend on
+	// how many queries go out within one query's time (50 ms); the bounds
+	// hold on any machine, however loaded, that sends two in that time.
+	assert.Greater(t, got["pure"][0], 1, "pure: the greenlets' queries did not overlap")
 	assert.LessOrEqual(t, got["native-threadpool"][0], 10, "native in the pool: never more than its ten workers")
 	assert.Greater(t, got["native-threadpool"][0], 1, "native in the pool: the workers did not overlap")
 }

@@ -20,8 +20,10 @@ func TestThreadpool(t *testing.T) {
 	require.NoError(t, err)
 	t.Log("\n" + out.String())
 	assert.Equal(t, 10, strings.Count(out.String(), "starts"))
-	// Never more tasks at once than workers, and the pool did fill up.
-	assert.Equal(t, int64(4), res.MaxRunning)
+	// Never more tasks at once than workers, and they did overlap (all four
+	// on any machine that starts two jobs within a task's 20 ms).
+	assert.LessOrEqual(t, res.MaxRunning, int64(4))
+	assert.Greater(t, res.MaxRunning, int64(1))
 	// The ticker starts only once main parks in Map: the hub was free.
 	assert.Positive(t, res.Ticks, "the hub ran nothing else while the pool worked")
 	assert.Contains(t, out.String(), "threadpool workers=4 tasks=10 task_s=0.020 wall_s=")
