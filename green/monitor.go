@@ -104,7 +104,7 @@ func (m *monitor) run() {
 			}
 			reported = true
 			h.stats.blocked.Add(1)
-			b := Blocked{Hub: h.opts.Name, Greenlet: g, Name: g.Name(), For: held, Stack: greenletStack(g, goroutineStacks())}
+			b := Blocked{Hub: h.opts.Name, Greenlet: g, Name: g.Name(), For: held, Stack: monitorStack(g)}
 			if h.opts.OnBlocked != nil {
 				h.opts.OnBlocked(b)
 			} else {
@@ -120,6 +120,20 @@ func (m *monitor) close() {
 	}
 	close(m.stop)
 	<-m.done
+}
+
+// maxMonitorGoroutines bounds the goroutines the monitor will dump to find
+// a blocked greenlet's stack. Go can only give another goroutine's stack in
+// a dump of them all, which stops the world for its length: with a million
+// parked greenlets that is seconds, far worse than the block reported.
+const maxMonitorGoroutines = 10000
+
+// monitorStack returns g's stack for a monitor report, or says why not.
+func monitorStack(g *Greenlet) string {
+	if n := runtime.NumGoroutine(); n > maxMonitorGoroutines {
+		return fmt.Sprintf("(stack omitted: %d goroutines, and Go can only dump them all at once; Hub.Dump has every stack)", n)
+	}
+	return greenletStack(g, goroutineStacks())
 }
 
 // goroutineStacks returns the stacks of every goroutine.
