@@ -133,6 +133,14 @@ func (ch *Channel[T]) put(c *Greenlet, v T, m mode, d time.Duration) error {
 	}
 	n := ch.nodes.get(v)
 	ch.putters.push(c)
+	defer func() {
+		// However the wait ends without a getter taking n (an error, or a
+		// kill unwinding through here), n goes back to the free list.
+		if c.wval == any(n) {
+			ch.nodes.take(n)
+			c.wval = nil
+		}
+	}()
 	var err error
 	if m == bounded {
 		var te error
@@ -141,10 +149,6 @@ func (ch *Channel[T]) put(c *Greenlet, v T, m mode, d time.Duration) error {
 		}
 	} else {
 		err = await(c, "Channel.Put", n)
-	}
-	if err != nil {
-		ch.nodes.take(n)
-		c.wval = nil
 	}
 	return err
 }

@@ -2,6 +2,7 @@ package green_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -181,5 +182,63 @@ func TestChannel_OutsideGoroutinePingPong(t *testing.T) {
 	})
 	if err := sqWait(t, errc, "outside ping-pong"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A putter whose wait ends without a getter (killed or timed out) hands its
+// value node back for reuse, whatever ended the wait.
+func TestChannel_EndedPutterFreesNode(t *testing.T) {
+	tests := []struct {
+		name string
+		put  func(put func() error) func() error // the putter's body
+		end  func(p *green.Greenlet)
+	}{
+		{"killed", func(put func() error) func() error { return put }, func(p *green.Greenlet) { p.Kill() }},
+		{"timed out", func(put func() error) func() error {
+			return func() error {
+				err := green.WithTimeout(time.Second, put)
+				if !errors.Is(err, green.ErrTimeout) {
+					return fmt.Errorf("Put = %v, want ErrTimeout", err)
+				}
+				return nil
+			}
+		}, func(p *green.Greenlet) { p.Join() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" channel", func(t *testing.T) {
+			h := sqHub(t)
+			sqRun(t, h, func() error {
+				var ch green.Channel[int]
+				p := h.Spawn(tt.put(func() error { return ch.Put(1) }))
+				green.Yield()
+				tt.end(p)
+				if err := p.Err(); err != nil {
+					t.Error(err)
+				}
+				if n := green.ChannelFreeNodes(&ch); n != 1 {
+					t.Errorf("free nodes = %d, want 1", n)
+				}
+				return nil
+			})
+		})
+		t.Run(tt.name+" queue", func(t *testing.T) {
+			h := sqHub(t)
+			sqRun(t, h, func() error {
+				q := green.NewQueue[int](1)
+				if err := q.Put(0); err != nil {
+					return err
+				}
+				p := h.Spawn(tt.put(func() error { return q.Put(1) }))
+				green.Yield()
+				tt.end(p)
+				if err := p.Err(); err != nil {
+					t.Error(err)
+				}
+				if n := green.QueueFreeNodes(q); n != 1 {
+					t.Errorf("free nodes = %d, want 1", n)
+				}
+				return nil
+			})
+		})
 	}
 }

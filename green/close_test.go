@@ -27,14 +27,12 @@ func TestHub_CloseKillsAndLeavesNoGoroutine(t *testing.T) {
 	})
 	late := h.SpawnLater(time.Hour, func() error { t.Error("SpawnLater ran on a closed hub"); return nil })
 	h.ThreadPool().Spawn(func() (any, error) { time.Sleep(10 * time.Millisecond); return nil, nil })
-	<-ready
-	done := make(chan struct{})
-	go func() { h.Close(); close(done) }()
 	select {
-	case <-done:
+	case <-ready:
 	case <-time.After(5 * time.Second):
-		t.Fatal("Close did not return")
+		t.Fatal("waiter did not start within 5s")
 	}
+	closeHub(t, h)
 	if len(cleaned) != 2 {
 		t.Errorf("deferred calls that ran: %v", cleaned)
 	}
@@ -82,8 +80,8 @@ func TestHub_OutsideCallDuringClose(t *testing.T) {
 	release := h.Hold()
 	defer release()
 	go func() { errc <- g.Join() }() // an outside goroutine waiting in the hub
-	time.Sleep(10 * time.Millisecond)
-	h.Close()
+	waitUntil(t, "parked in Join", func() bool { return h.Stats().Parked == 2 })
+	closeHub(t, h)
 	select {
 	case err := <-errc:
 		if err != nil && !errors.Is(err, green.ErrClosed) {

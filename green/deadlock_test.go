@@ -74,12 +74,18 @@ func TestDeadlock_SleepUnwindsNever(t *testing.T) {
 	}
 }
 
+// A held hub waits for an outside goroutine that sets an event well after
+// the deadlock grace period; without the hold the wait would end in a
+// deadlock first.
 func TestHold_PostponesDeadlock(t *testing.T) {
 	h := newHub(t, green.Options{})
 	ev := new(green.Event).Bind(h)
 	release := h.Hold()
 	go func() {
-		time.Sleep(5 * time.Millisecond) // a plain goroutine, later
+		// Not to let things settle: the scenario is a plain goroutine
+		// that acts only after the grace period has run out, with
+		// nothing posted to the hub meanwhile.
+		time.Sleep(3 * green.DeadlockGrace)
 		ev.Set()
 		release()
 	}()

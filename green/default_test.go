@@ -38,10 +38,10 @@ func TestDefault_OutsideUsesDefaultHub(t *testing.T) {
 		t.Fatal("Default changed")
 	}
 	g := green.SpawnValue(func() (any, error) { return green.Current().Hub(), nil })
-	if err := g.Join(); err != nil || g.Value() != d {
+	if err := within(t, "Join", g.Join); err != nil || g.Value() != d {
 		t.Fatalf("Join = %v, hub %v, want the default", err, g.Value())
 	}
-	if err := green.Run(func() error { return nil }); err != nil {
+	if err := within(t, "Run", func() error { return green.Run(func() error { return nil }) }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -101,8 +101,9 @@
 //
 // Of their calls, these switch: Time.Sleep and Recv on a Time channel;
 // every OS and afero.File method but Name and the environment; Socket's
-// Dial and Listen forms, a conn's Write, and Read, Accept and ReadFrom when
-// nothing is ready; every DNS lookup. These do not: Time's Now, Since,
+// Dial and Listen forms, a conn's Write, Read, Accept and ReadFrom when
+// nothing is ready, and a packet conn's WriteTo when the socket has no
+// room; every DNS lookup. These do not: Time's Now, Since,
 // Until, After, Tick, NewTimer, NewTicker, AfterFunc, Timer and Ticker Stop
 // and Reset, WithTimeout and WithDeadline; the environment; a conn's Close,
 // CloseRead, CloseWrite and SetDeadline methods. These block the hub: a

@@ -114,7 +114,7 @@ func (g *Greenlet) chanWait(what string, op func(cancel <-chan struct{}) bool) (
 	go func() {
 		got = op(cancel)
 		close(fin)
-		h.postInternal(func() {
+		h.post(func() {
 			uncount()
 			if !abandoned && g.state == stWaiting {
 				h.ready(g)
@@ -152,6 +152,6 @@ func (h *Hub) Hold() (release func()) {
 	h.do(func() { h.holds++ })
 	var once sync.Once
 	return func() {
-		once.Do(func() { h.postInternal(func() { h.holds-- }) })
+		once.Do(func() { h.post(func() { h.holds-- }) })
 	}
 }

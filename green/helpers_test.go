@@ -37,3 +37,47 @@ func run(t testing.TB, h *green.Hub, main func() error) error {
 		return nil
 	}
 }
+
+// closeHub closes h, failing the test if Close does not return within 5s.
+func closeHub(t testing.TB, h *green.Hub) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { h.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close did not return within 5s")
+	}
+}
+
+// waitUntil polls cond until it holds, failing the test if it does not
+// within 5s: for a state of the hub that an outside goroutine reaches with
+// no event to wait on (an outside call parked in the hub, say).
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("not %s within 5s", what)
+		}
+	}
+}
+
+// within calls f on a goroutine of its own and returns its error, failing
+// the test if f does not return within 5s (an outside call into a hub).
+func within(t testing.TB, what string, f func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s did not return within 5s", what)
+		return nil
+	}
+}

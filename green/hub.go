@@ -429,11 +429,6 @@ func (h *Hub) block() {
 	h.idling.Store(false)
 }
 
-// postInternal is post for completions of outside work the hub is counting
-// (h.ext): the hub does not close while such work is in flight, so the post
-// cannot fail, except for work nobody waits for any more.
-func (h *Hub) postInternal(f func()) { h.post(f) }
-
 // post runs f on the hub's goroutine, soon; it reports false if the hub is
 // closed. f must not park.
 func (h *Hub) post(f func()) bool {

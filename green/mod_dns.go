@@ -85,19 +85,24 @@ func (d DNS) resolver() *net.Resolver {
 	panic("green: unknown ResolverKind " + d.Resolver.String())
 }
 
-// lookup runs fn with d's resolver: on the caller's hub's thread pool
-// (thread) or in a native region (pure) when called from a greenlet,
+// lookup runs fn with d's resolver under ctx: on the caller's hub's thread
+// pool (thread) or in a native region (pure) when called from a greenlet,
 // directly otherwise.
-func lookup[T any](d DNS, name string, fn func(r *net.Resolver) (T, error)) (T, error) {
+func lookup[T any](ctx context.Context, d DNS, name string, fn func(ctx context.Context, r *net.Resolver) (T, error)) (T, error) {
 	r := d.resolver()
 	h := callerHub()
 	if h == nil {
-		return fn(r)
+		return fn(ctx, r)
 	}
+	// Cancelled when the wait ends, so that a lookup the greenlet stopped
+	// waiting for gives its worker back instead of holding it until the
+	// resolver gives up.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var v T
 	var err error
 	run := func() error {
-		v, err = fn(r)
+		v, err = fn(ctx, r)
 		return nil
 	}
 	var werr error
@@ -108,7 +113,7 @@ func lookup[T any](d DNS, name string, fn func(r *net.Resolver) (T, error)) (T, 
 	}
 	if werr != nil {
 		// The wait ended before the lookup (a Timeout, a kill): the
-		// lookup finishes on its own, its result unread.
+		// lookup, cancelled, finishes on its own, its result unread.
 		var zero T
 		return zero, &net.DNSError{Err: werr.Error(), Name: name, IsTimeout: isTimeout(werr), UnwrapErr: werr}
 	}
@@ -122,42 +127,44 @@ func isTimeout(err error) bool {
 
 // LookupHost copies (*net.Resolver).LookupHost.
 func (d DNS) LookupHost(ctx context.Context, host string) ([]string, error) {
-	return lookup(d, host, func(r *net.Resolver) ([]string, error) { return r.LookupHost(ctx, host) })
+	return lookup(ctx, d, host, func(ctx context.Context, r *net.Resolver) ([]string, error) { return r.LookupHost(ctx, host) })
 }
 
 // LookupIP copies (*net.Resolver).LookupIP.
 func (d DNS) LookupIP(ctx context.Context, network, host string) ([]net.IP, error) {
-	return lookup(d, host, func(r *net.Resolver) ([]net.IP, error) { return r.LookupIP(ctx, network, host) })
+	return lookup(ctx, d, host, func(ctx context.Context, r *net.Resolver) ([]net.IP, error) { return r.LookupIP(ctx, network, host) })
 }
 
 // LookupNetIP copies (*net.Resolver).LookupNetIP.
 func (d DNS) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
-	return lookup(d, host, func(r *net.Resolver) ([]netip.Addr, error) { return r.LookupNetIP(ctx, network, host) })
+	return lookup(ctx, d, host, func(ctx context.Context, r *net.Resolver) ([]netip.Addr, error) {
+		return r.LookupNetIP(ctx, network, host)
+	})
 }
 
 // LookupAddr copies (*net.Resolver).LookupAddr.
 func (d DNS) LookupAddr(ctx context.Context, addr string) ([]string, error) {
-	return lookup(d, addr, func(r *net.Resolver) ([]string, error) { return r.LookupAddr(ctx, addr) })
+	return lookup(ctx, d, addr, func(ctx context.Context, r *net.Resolver) ([]string, error) { return r.LookupAddr(ctx, addr) })
 }
 
 // LookupPort copies (*net.Resolver).LookupPort.
 func (d DNS) LookupPort(ctx context.Context, network, service string) (int, error) {
-	return lookup(d, service, func(r *net.Resolver) (int, error) { return r.LookupPort(ctx, network, service) })
+	return lookup(ctx, d, service, func(ctx context.Context, r *net.Resolver) (int, error) { return r.LookupPort(ctx, network, service) })
 }
 
 // LookupCNAME copies (*net.Resolver).LookupCNAME.
 func (d DNS) LookupCNAME(ctx context.Context, host string) (string, error) {
-	return lookup(d, host, func(r *net.Resolver) (string, error) { return r.LookupCNAME(ctx, host) })
+	return lookup(ctx, d, host, func(ctx context.Context, r *net.Resolver) (string, error) { return r.LookupCNAME(ctx, host) })
 }
 
 // LookupMX copies (*net.Resolver).LookupMX.
 func (d DNS) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
-	return lookup(d, name, func(r *net.Resolver) ([]*net.MX, error) { return r.LookupMX(ctx, name) })
+	return lookup(ctx, d, name, func(ctx context.Context, r *net.Resolver) ([]*net.MX, error) { return r.LookupMX(ctx, name) })
 }
 
 // LookupTXT copies (*net.Resolver).LookupTXT.
 func (d DNS) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	return lookup(d, name, func(r *net.Resolver) ([]string, error) { return r.LookupTXT(ctx, name) })
+	return lookup(ctx, d, name, func(ctx context.Context, r *net.Resolver) ([]string, error) { return r.LookupTXT(ctx, name) })
 }
 
 // srv is LookupSRV's two results.
@@ -168,7 +175,7 @@ type srv struct {
 
 // LookupSRV copies (*net.Resolver).LookupSRV.
 func (d DNS) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
-	r, err := lookup(d, name, func(r *net.Resolver) (srv, error) {
+	r, err := lookup(ctx, d, name, func(ctx context.Context, r *net.Resolver) (srv, error) {
 		cname, addrs, err := r.LookupSRV(ctx, service, proto, name)
 		return srv{cname, addrs}, err
 	})
@@ -177,5 +184,5 @@ func (d DNS) LookupSRV(ctx context.Context, service, proto, name string) (string
 
 // LookupNS copies (*net.Resolver).LookupNS.
 func (d DNS) LookupNS(ctx context.Context, name string) ([]*net.NS, error) {
-	return lookup(d, name, func(r *net.Resolver) ([]*net.NS, error) { return r.LookupNS(ctx, name) })
+	return lookup(ctx, d, name, func(ctx context.Context, r *net.Resolver) ([]*net.NS, error) { return r.LookupNS(ctx, name) })
 }

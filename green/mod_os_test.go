@@ -119,45 +119,75 @@ func TestOS_GreenletOnDisk(t *testing.T) {
 	h := newHub(t, green.Options{})
 	osm := green.OS{}
 	dir := t.TempDir()
+	// The greenlet runs on a goroutine other than the test's: it reports
+	// a failed step as its error, never through require (t.FailNow).
 	err := run(t, h, func() error {
 		name := filepath.Join(dir, "a.txt")
-		require.NoError(t, afero.WriteFile(osm, name, []byte("hello, world"), 0o644))
+		if err := afero.WriteFile(osm, name, []byte("hello, world"), 0o644); err != nil {
+			return err
+		}
 
 		f, err := osm.OpenFile(name, os.O_RDWR, 0)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		buf := make([]byte, 5)
 		n, err := f.ReadAt(buf, 7)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		assert.Equal(t, "world", string(buf[:n]))
-		_, err = f.Seek(0, io.SeekStart)
-		require.NoError(t, err)
-		_, err = f.WriteString("HELLO")
-		require.NoError(t, err)
-		require.NoError(t, f.Sync())
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if _, err := f.WriteString("HELLO"); err != nil {
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
 		fi, err := f.Stat()
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		assert.Equal(t, int64(12), fi.Size())
-		require.NoError(t, f.Truncate(5))
-		require.NoError(t, f.Close())
+		if err := f.Truncate(5); err != nil {
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
 
 		b, err := afero.ReadFile(osm, name)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		assert.Equal(t, "HELLO", string(b))
 
-		require.NoError(t, osm.SymlinkIfPossible(name, filepath.Join(dir, "link")))
+		if err := osm.SymlinkIfPossible(name, filepath.Join(dir, "link")); err != nil {
+			return err
+		}
 		target, err := osm.ReadlinkIfPossible(filepath.Join(dir, "link"))
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		assert.Equal(t, name, target)
 		fi, lstatted, err := osm.LstatIfPossible(filepath.Join(dir, "link"))
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		assert.True(t, lstatted)
 		assert.Equal(t, fs.ModeSymlink, fi.Mode().Type())
 
 		d, err := osm.Open(dir)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		defer d.Close()
 		names, err := d.Readdirnames(-1)
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 		slices.Sort(names)
 		assert.Equal(t, []string{"a.txt", "link"}, names)
 

@@ -193,7 +193,7 @@ func (c *conn) Read(p []byte) (int, error) {
 			if s, fresh := c.slotFor(g); fresh {
 				continue
 			} else if s != nil {
-				if err := s.wait(g, pollIn, c.rdl.Load(), "socket read"); err != nil {
+				if err := s.wait(g, c.rdl.Load(), "socket read"); err != nil {
 					return 0, err
 				}
 				continue
@@ -236,7 +236,7 @@ func (c *conn) SetDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
 	c.wdl.Store(unixNano(t))
 	err := c.Conn.SetDeadline(t)
-	c.wakeSlot(pollIn | pollOut)
+	c.wakeSlot()
 	return err
 }
 
@@ -244,16 +244,14 @@ func (c *conn) SetDeadline(t time.Time) error {
 func (c *conn) SetReadDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
 	err := c.Conn.SetReadDeadline(t)
-	c.wakeSlot(pollIn)
+	c.wakeSlot()
 	return err
 }
 
 // SetWriteDeadline copies net.Conn's SetWriteDeadline.
 func (c *conn) SetWriteDeadline(t time.Time) error {
 	c.wdl.Store(unixNano(t))
-	err := c.Conn.SetWriteDeadline(t)
-	c.wakeSlot(pollOut)
-	return err
+	return c.Conn.SetWriteDeadline(t) // a Write off the hub sees it (writeOp)
 }
 
 // Close copies net.Conn's Close, and wakes the greenlets waiting on c.

@@ -18,10 +18,14 @@ import (
 // From a greenlet Accept first calls accept4(2) without waiting, on the
 // descriptor lent by the listener's syscall.RawConn (whose Read package net
 // does not offer for listeners), and turns the new descriptor into a conn of
-// package net with net.FileConn. When no connection is pending (or the
-// deadline has passed, so that package net reports it), package net's
-// Accept runs off the hub while the greenlet waits; a conn it accepts for a
-// greenlet that stopped waiting is kept for the next Accept, not lost.
+// package net with net.FileConn. When no connection is pending the greenlet
+// parks on the hub's poller until the listener is readable, and tries
+// again; any number of greenlets may wait so. Only without the poller (the
+// listener was registered by a greenlet of another hub, or there is no
+// epoll) or once the deadline has passed (so that package net reports it)
+// does package net's Accept run off the hub while the greenlet waits; a conn
+// it accepts for a greenlet that stopped waiting is kept for the next
+// Accept, not lost, or closed if the listener has been closed.
 type listener struct {
 	net.Listener // package net's listener; every other method is its
 
@@ -33,9 +37,10 @@ type listener struct {
 	netw      string
 	deadline  atomic.Int64 // of SetDeadline, unix nanoseconds; 0: none
 
-	mu      sync.Mutex // guards pending, files
+	mu      sync.Mutex // guards pending, files, closed
 	pending []net.Conn // accepted for greenlets that stopped waiting
 	files   []*os.File // accepted, but net.FileConn ran out of descriptors
+	closed  bool       // Close has emptied pending: an Accept that ends later closes its conn
 }
 
 func wrapListener(h *Hub, l net.Listener, keepAlive time.Duration) net.Listener {
@@ -63,7 +68,7 @@ func (l *listener) SetDeadline(t time.Time) error {
 		l.deadline.Store(max(t.UnixNano(), 1))
 	}
 	err := d.SetDeadline(t)
-	l.wakeSlot(pollIn)
+	l.wakeSlot()
 	return err
 }
 
@@ -74,6 +79,7 @@ func (l *listener) Close() error {
 	l.mu.Lock()
 	p, fs := l.pending, l.files
 	l.pending, l.files = nil, nil
+	l.closed = true
 	l.mu.Unlock()
 	for _, c := range p {
 		c.Close()
@@ -84,10 +90,18 @@ func (l *listener) Close() error {
 	return err
 }
 
+// keep keeps c, accepted for a greenlet that stopped waiting, for the next
+// Accept; after Close it closes c.
 func (l *listener) keep(c net.Conn) {
 	l.mu.Lock()
-	l.pending = append(l.pending, c)
+	closed := l.closed
+	if !closed {
+		l.pending = append(l.pending, c)
+	}
 	l.mu.Unlock()
+	if closed {
+		c.Close()
+	}
 }
 
 func (l *listener) takeKept() net.Conn {
@@ -150,7 +164,7 @@ func (l *listener) Accept() (net.Conn, error) {
 		if s == nil {
 			break
 		}
-		if err := s.wait(g, pollIn, d, "socket accept"); err != nil {
+		if err := s.wait(g, d, "socket accept"); err != nil {
 			return nil, err
 		}
 	}
@@ -181,11 +195,15 @@ func (l *listener) newConn(fd int) (net.Conn, error) {
 func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 	c, err := net.FileConn(f)
 	if err != nil {
+		kept := false
 		if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
 			l.mu.Lock()
-			l.files = append(l.files, f)
+			if kept = !l.closed; kept {
+				l.files = append(l.files, f)
+			}
 			l.mu.Unlock()
-		} else {
+		}
+		if !kept {
 			f.Close()
 		}
 		return nil, l.opError(unwrapOp(err))

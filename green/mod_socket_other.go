@@ -18,11 +18,11 @@ type pollable struct {
 // pollSlot is never made here.
 type pollSlot struct{}
 
-func (*pollSlot) wait(*Greenlet, int16, int64, string) error { return nil }
+func (*pollSlot) wait(*Greenlet, int64, string) error { return nil }
 
 func (*pollable) slotFor(*Greenlet) (*pollSlot, bool) { return nil, false }
 func (*pollable) closeSlot()                          {}
-func (*pollable) wakeSlot(int16)                      {}
+func (*pollable) wakeSlot()                           {}
 
 // acceptOnce is never called here (no fast path).
 func (op *acceptOp) acceptOnce(uintptr) { op.fd, op.errno = -1, syscall.EAGAIN }

@@ -17,7 +17,7 @@ import (
 // the hub serves every descriptor that became ready meanwhile.
 //
 // Edge-triggered readiness is enough because a greenlet waits only after
-// read(2) (write, accept4) said EAGAIN on the hub: any data arriving later
+// read(2) (accept4) said EAGAIN on the hub: any data arriving later
 // raises an event that the hub handles after the greenlet has parked; an
 // event raised earlier but handled later only wakes it spuriously, and it
 // tries again.
@@ -39,14 +39,17 @@ type poller struct {
 	free  []int32     // indexes of closed slots
 }
 
-// pollSlot is one registered descriptor: the greenlets waiting to read and
-// to write. gen tells a reused slot's events from its previous owner's.
-// Hub-only.
+// pollSlot is one registered descriptor and the greenlets waiting for it to
+// become readable: one reader of a conn at a time (its read gate lets one
+// in), any number of greenlets accepting on a listener. Each waiter counts
+// once in h.ext. gen tells a reused slot's events from its previous
+// owner's. Only reads and accepts wait here: writes run off the hub
+// (writeOp), so the slot has no write direction. Hub-only.
 type pollSlot struct {
-	p    *poller
-	idx  int32
-	gen  int32
-	r, w *Greenlet
+	p   *poller
+	idx int32
+	gen int32
+	r   []*Greenlet // in the order they came; the backing array is reused
 }
 
 // pollers maps each hub to its poller, made on first use.
@@ -144,10 +147,7 @@ func (p *poller) loop() {
 // dispatch readies the greenlets waiting on the descriptors of a batch.
 // Hub context.
 func (p *poller) dispatch(batch []syscall.EpollEvent) {
-	const (
-		readable = syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLHUP | syscall.EPOLLERR
-		writable = syscall.EPOLLOUT | syscall.EPOLLHUP | syscall.EPOLLERR
-	)
+	const readable = syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLHUP | syscall.EPOLLERR
 	for _, ev := range batch {
 		if int(ev.Fd) >= len(p.slots) {
 			continue
@@ -157,30 +157,24 @@ func (p *poller) dispatch(batch []syscall.EpollEvent) {
 			continue // the slot's previous descriptor
 		}
 		if ev.Events&readable != 0 {
-			s.wake(pollIn)
-		}
-		if ev.Events&writable != 0 {
-			s.wake(pollOut)
+			s.wake()
 		}
 	}
 }
 
-// wake readies the greenlet waiting in direction events, if any. Hub
-// context.
-func (s *pollSlot) wake(events int16) {
-	var g *Greenlet
-	if events == pollIn {
-		g, s.r = s.r, nil
-	} else {
-		g, s.w = s.w, nil
+// wake readies every greenlet waiting on s: each tries again, and those
+// that meet EAGAIN (another accepter took the one pending connection) wait
+// again. Waking one would strand the others: edge-triggered, the
+// connections already pending raise no further event. Hub context.
+func (s *pollSlot) wake() {
+	for i, g := range s.r {
+		s.r[i] = nil
+		g.h.ext--
+		if g.state == stWaiting {
+			g.h.ready(g)
+		}
 	}
-	if g == nil {
-		return
-	}
-	g.h.ext--
-	if g.state == stWaiting {
-		g.h.ready(g)
-	}
+	s.r = s.r[:0]
 }
 
 // closed wakes s's waiters and frees s, registered with gen, for another
@@ -189,8 +183,7 @@ func (s *pollSlot) closed(gen int32) {
 	if s.gen != gen {
 		return // closed already
 	}
-	s.wake(pollIn)
-	s.wake(pollOut)
+	s.wake()
 	s.gen++
 	if s.gen < 0 {
 		s.gen = 0
@@ -198,11 +191,11 @@ func (s *pollSlot) closed(gen int32) {
 	s.p.free = append(s.p.free, s.idx)
 }
 
-// wait parks g until the slot's descriptor may be ready for events, the
-// deadline (unix nanoseconds, 0: none) passes, or the module closes it or
-// changes its deadline; then g tries again. It returns a green error (a
-// Timeout) that ended the wait; a kill unwinds. Hub context, on g.
-func (s *pollSlot) wait(g *Greenlet, events int16, deadline int64, what string) error {
+// wait parks g until the slot's descriptor may be readable, the deadline
+// (unix nanoseconds, 0: none) passes, or the module closes it or changes its
+// deadline; then g tries again. It returns a green error (a Timeout) that
+// ended the wait; a kill unwinds. Hub context, on g.
+func (s *pollSlot) wait(g *Greenlet, deadline int64, what string) error {
 	h := g.h
 	var t *time.Timer
 	if deadline != 0 {
@@ -210,25 +203,25 @@ func (s *pollSlot) wait(g *Greenlet, events int16, deadline int64, what string) 
 		if d <= 0 {
 			return nil // the retry reports the deadline
 		}
-		t = time.AfterFunc(d, func() { h.post(func() { s.wake(events) }) })
+		// Wakes the other waiters too, spuriously: they try again.
+		t = time.AfterFunc(d, func() { h.post(s.wake) })
 	}
-	if events == pollIn {
-		s.r = g
-	} else {
-		s.w = g
-	}
+	s.r = append(s.r, g)
 	h.ext++
 	defer func() {
 		if t != nil {
 			t.Stop()
 		}
 		// Interrupted (a Timeout, a kill): stop waiting.
-		if events == pollIn && s.r == g {
-			s.r = nil
-			h.ext--
-		} else if events == pollOut && s.w == g {
-			s.w = nil
-			h.ext--
+		for i, w := range s.r {
+			if w == g {
+				n := len(s.r)
+				copy(s.r[i:], s.r[i+1:])
+				s.r[n-1] = nil
+				s.r = s.r[:n-1]
+				h.ext--
+				break
+			}
 		}
 	}()
 	return g.park(what)
@@ -277,7 +270,10 @@ func (c *pollable) slotFor(g *Greenlet) (s *pollSlot, fresh bool) {
 		return nil, false
 	}
 	if !c.reg.CompareAndSwap(nil, &pollReg{s, s.gen}) {
-		s.closed(s.gen) // a greenlet of another hub registered first
+		// A greenlet of another hub registered first: take the descriptor
+		// out of this hub's epoll too, or its events keep coming here.
+		c.rc.Control(func(fd uintptr) { syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(fd), nil) })
+		s.closed(s.gen)
 		return nil, false
 	}
 	return s, true
@@ -301,18 +297,12 @@ func (c *pollable) onHub(f func(r *pollReg)) {
 // closeSlot wakes c's waiting greenlets after a Close and frees its slot.
 func (c *pollable) closeSlot() { c.onHub(func(r *pollReg) { r.s.closed(r.gen) }) }
 
-// wakeSlot wakes the greenlet waiting in direction events (pollIn|pollOut:
-// both) after a change of deadline, so that it looks at the new one.
-func (c *pollable) wakeSlot(events int16) {
+// wakeSlot wakes c's waiting greenlets after a change of read deadline, so
+// that they look at the new one.
+func (c *pollable) wakeSlot() {
 	c.onHub(func(r *pollReg) {
-		if r.s.gen != r.gen {
-			return
-		}
-		if events&pollIn != 0 {
-			r.s.wake(pollIn)
-		}
-		if events&pollOut != 0 {
-			r.s.wake(pollOut)
+		if r.s.gen == r.gen {
+			r.s.wake()
 		}
 	})
 }

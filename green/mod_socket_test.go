@@ -724,3 +724,57 @@ func TestSocket_DialedUDP(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// Several greenlets accepting on one listener at once each get a conn, and
+// one killed while it waits leaves nothing counted in flight.
+func TestSocket_ConcurrentAccepters(t *testing.T) {
+	for _, accepters := range []int{2, 5} {
+		t.Run(fmt.Sprint(accepters, "Accepters"), func(t *testing.T) {
+			h := newHub(t, green.Options{})
+			s := green.Socket{Hub: h}
+			err := run(t, h, func() error {
+				ln, err := s.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
+				accept := func() error {
+					c, err := ln.Accept()
+					if err == nil {
+						c.Close()
+					}
+					return err
+				}
+				// The first accepter is killed while it waits: every
+				// other one still gets a conn.
+				killed := green.Spawn(accept)
+				gs := make([]*green.Greenlet, accepters)
+				for i := range gs {
+					gs[i] = green.Spawn(accept)
+				}
+				green.Yield() // all of them park in Accept
+				if err := killed.KillTimeout(5 * time.Second); err != nil {
+					return err
+				}
+				for range gs {
+					c, err := s.Dial("tcp", ln.Addr().String())
+					if err != nil {
+						return err
+					}
+					defer c.Close()
+				}
+				if _, err := green.JoinAll(gs, green.JoinOptions{Timeout: 5 * time.Second}); err != nil {
+					return fmt.Errorf("not every accepter got a conn: %w", err)
+				}
+				for _, g := range gs {
+					if err := g.Err(); err != nil {
+						return err
+					}
+				}
+				assert.Zero(t, h.Stats().InFlight, "waits still counted after every accepter returned")
+				return nil
+			})
+			require.NoError(t, err)
+		})
+	}
+}

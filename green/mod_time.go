@@ -97,8 +97,8 @@ func (t Time) Sleep(d time.Duration) {
 		h.touchOutside()
 		return err
 	})
-	if err != nil && err != ErrClosed {
-		panic(unwind{err})
+	if err != ErrClosed {
+		orPanic(err, "Time.Sleep")
 	}
 }
 

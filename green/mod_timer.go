@@ -70,7 +70,10 @@ func (r realTicker) Stop() {
 }
 
 func (r realTicker) Reset(d time.Duration) {
-	if asyncTimerChan && d > 0 {
+	if d <= 0 {
+		panic("green: non-positive interval for Ticker.Reset") // as vTicker's
+	}
+	if asyncTimerChan {
 		r.Stop()
 	}
 	r.t.Reset(d)

@@ -50,6 +50,9 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 	}
 	var done []Waitable
 	err := h.call2(func(c *Greenlet) error {
+		// call2 calls f again, with c nil, when Close kills the first
+		// call: start afresh, not with the first call's finds.
+		done = nil
 		var pend []Waitable
 		for _, o := range objs {
 			if o.waitReady() {

@@ -124,3 +124,34 @@ func TestWait_ReadyAtTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An outside goroutine's Wait that Close ends reports ErrClosed and each
+// ready object once.
+func TestWait_OutsideEndedByClose(t *testing.T) {
+	h := green.New(green.Options{MaxBlockingTime: -1})
+	var set, unset green.Event
+	set.Bind(h)
+	unset.Bind(h)
+	set.Set()
+	release := h.Hold() // no deadlock: Close ends the wait
+	defer release()
+	type result struct {
+		done []green.Waitable
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		done, err := green.Wait([]green.Waitable{&set, &unset}, green.WaitOptions{})
+		res <- result{done, err}
+	}()
+	waitUntil(t, "parked in Wait", func() bool { return h.Stats().Parked == 1 })
+	closeHub(t, h)
+	select {
+	case r := <-res:
+		if !errors.Is(r.err, green.ErrClosed) || len(r.done) != 1 || r.done[0] != &set {
+			t.Errorf("Wait = %v, %v; want [set], ErrClosed", r.done, r.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("outside Wait still blocked after Close")
+	}
+}

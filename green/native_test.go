@@ -2,6 +2,8 @@ package green_test
 
 import (
 	"errors"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,5 +38,45 @@ func TestNative_ReleasesHub(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A native function that calls runtime.Goexit (t.FailNow on its goroutine,
+// say) still ends the wait, with an error, and Close does not hang.
+func TestNative_GoexitEndsWait(t *testing.T) {
+	tests := []struct {
+		name string
+		call func(h *green.Hub) error
+	}{
+		{"Native", func(h *green.Hub) error {
+			return h.Native(func() error { runtime.Goexit(); return nil })
+		}},
+		{"ThreadPool.Apply", func(h *green.Hub) error {
+			_, err := h.ThreadPool().Apply(func() (any, error) { runtime.Goexit(); return nil, nil })
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := green.New(green.Options{MaxBlockingTime: -1})
+			var got error
+			err := run(t, h, func() error {
+				got = tt.call(h)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got == nil || !strings.Contains(got.Error(), "Goexit") {
+				t.Errorf("error = %v, want one naming runtime.Goexit", got)
+			}
+			closed := make(chan struct{})
+			go func() { h.Close(); close(closed) }()
+			select {
+			case <-closed:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Close did not return within 5s")
+			}
+		})
 	}
 }

@@ -40,7 +40,7 @@ type group struct {
 
 	// Hub-only state: read and written only in hub context.
 	size     int                  // > 0: at most this many members (Pool)
-	members  map[*Greenlet]uint64 // live members, by order of joining
+	members  map[*Greenlet]member // live members
 	seq      uint64               // joining order
 	reserved int                  // slots handed to woken spawners not yet spawned
 	spawners waitq                // greenlets waiting for a free slot
@@ -197,7 +197,7 @@ func (g *group) list() []*Greenlet {
 			l = append(l, m)
 		}
 		slices.SortFunc(l, func(a, b *Greenlet) int {
-			if g.members[a] < g.members[b] {
+			if g.members[a].seq < g.members[b].seq {
 				return -1
 			}
 			return 1
@@ -303,20 +303,29 @@ func (g *group) add(gr *Greenlet, note func(*Greenlet)) {
 		return
 	}
 	if g.members == nil {
-		g.members = make(map[*Greenlet]uint64)
+		g.members = make(map[*Greenlet]member)
 	}
 	g.seq++
-	g.members[gr] = g.seq
 	x := gr.ext()
-	x.notes = append(x.notes, &notifier{f: func() {
+	leave := &notifier{f: func() {
 		if gr.err != nil && g.err == nil {
 			g.err = gr.err
 		}
 		g.discard(gr)
-		if note != nil {
-			note(gr)
-		}
-	}})
+	}}
+	g.members[gr] = member{seq: g.seq, leave: leave}
+	x.notes = append(x.notes, leave)
+	if note != nil {
+		// Apart from leave: a member discarded early still reports its
+		// end to whoever spawned it (Map's results).
+		x.notes = append(x.notes, &notifier{f: func() { note(gr) }})
+	}
+}
+
+// member is what a group keeps of a live member.
+type member struct {
+	seq   uint64    // order of joining
+	leave *notifier // on gr's notes: leaves the group when gr ends
 }
 
 func (g *group) addFront(gr *Greenlet) {
@@ -331,10 +340,16 @@ func (g *group) discardFront(gr *Greenlet) { g.inspect(func() { g.discard(gr) })
 
 // discard removes gr from the members and passes its slot on. Hub context.
 func (g *group) discard(gr *Greenlet) {
-	if _, ok := g.members[gr]; !ok {
+	m, ok := g.members[gr]
+	if !ok {
 		return
 	}
 	delete(g.members, gr)
+	// A discarded greenlet's end is no longer the group's business (its
+	// error is not Join's), and a later Add links a fresh notifier.
+	if gr.x != nil {
+		unlinkNote(&gr.x.notes, m.leave)
+	}
 	g.handOff()
 	if len(g.members) == 0 {
 		for j := g.joiners.pop(); j != nil; j = g.joiners.pop() {

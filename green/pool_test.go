@@ -133,6 +133,47 @@ func TestGroup_JoinReturnsFirstError(t *testing.T) {
 	})
 }
 
+// A discarded greenlet's end is no longer the group's: its error is not
+// Join's, however often it was added and discarded; added again, it is.
+func TestGroup_DiscardForgetsMember(t *testing.T) {
+	tests := []struct {
+		name string
+		ops  string // a: Add, d: Discard
+		want bool   // the member's error is Join's
+	}{
+		{"add", "a", true},
+		{"add discard", "ad", false},
+		{"add discard add", "ada", true},
+		{"add discard add discard", "adad", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := sqHub(t)
+			sqRun(t, h, func() error {
+				var g green.Group
+				boom := errors.New("boom")
+				m := h.Spawn(func() error { green.Sleep(time.Second); return boom })
+				g.Spawn(func() error { green.Sleep(2 * time.Second); return nil })
+				for _, op := range tt.ops {
+					if op == 'a' {
+						g.Add(m)
+					} else {
+						g.Discard(m)
+					}
+				}
+				var want error
+				if tt.want {
+					want = boom
+				}
+				if err := g.Join(); err != want {
+					t.Errorf("Join = %v, want %v", err, want)
+				}
+				return nil
+			})
+		})
+	}
+}
+
 func TestGroup_AddDiscardKill(t *testing.T) {
 	h := sqHub(t)
 	sqRun(t, h, func() error {

@@ -136,6 +136,14 @@ func (q *queue[T]) put(c *Greenlet, k kind, v T, m mode, d time.Duration) error 
 	what := putNames[k]
 	n := q.nodes.get(v)
 	q.putters.push(c)
+	defer func() {
+		// However the wait ends without a getter taking n (an error, or a
+		// kill unwinding through here), n goes back to the free list.
+		if c.wval == any(n) {
+			q.nodes.take(n)
+			c.wval = nil
+		}
+	}()
 	var err error
 	if m == bounded {
 		var te error
@@ -144,10 +152,6 @@ func (q *queue[T]) put(c *Greenlet, k kind, v T, m mode, d time.Duration) error 
 		}
 	} else {
 		err = await(c, what, n)
-	}
-	if err != nil {
-		q.nodes.take(n) // no getter took it
-		c.wval = nil
 	}
 	return err
 }

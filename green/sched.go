@@ -8,15 +8,16 @@ import (
 // Sleep parks the calling greenlet for d on the hub's clock; d <= 0 is
 // Yield. Called from an outside goroutine it blocks that goroutine for d on
 // the hub's clock (so virtual time applies), or returns at once if the hub is
-// closed. A Timeout or kill ends the sleep by unwinding.
+// closed; any other failure then panics with a "green: " message, as other
+// outside waits do. A Timeout or kill ends a greenlet's sleep by unwinding.
 func (h *Hub) Sleep(d time.Duration) {
 	if c := h.current(); c != nil {
 		must(c.sleepFor(d))
 		return
 	}
 	err := h.call(func() error { return h.current().sleepFor(d) })
-	if err != nil && err != ErrClosed {
-		panic(unwind{err})
+	if err != ErrClosed {
+		orPanic(err, "Sleep")
 	}
 }
 
@@ -28,11 +29,8 @@ func (g *Greenlet) sleepFor(d time.Duration) error {
 	h := g.h
 	g.sleep.g, g.sleep.f = g, nil
 	h.addTimer(&g.sleep, h.now()+int64(d))
-	err := g.park("sleep")
-	if g.sleep.idx >= 0 { // woken early without an interrupt (a pending timeout)
-		h.timers.remove(&g.sleep)
-	}
-	return err
+	// Every early end disarms the timer: park's leaveWait, or interrupt.
+	return g.park("sleep")
 }
 
 // Yield lets every other runnable greenlet of h run once before the caller

@@ -58,7 +58,8 @@ func (p *ThreadPool) Spawn(fn func() (any, error)) *AsyncResult {
 }
 
 // Apply runs fn on the pool and waits for its result; only the calling
-// greenlet waits. A panic in fn is returned as a *PanicError.
+// greenlet waits. A panic in fn is returned as a *PanicError, a
+// runtime.Goexit in fn as an error saying so.
 func (p *ThreadPool) Apply(fn func() (any, error)) (any, error) {
 	return p.Spawn(fn).Get()
 }
@@ -100,19 +101,16 @@ func (p *ThreadPool) submit(j *poolJob) {
 // launch runs j on a goroutine of its own and reports back through the inbox.
 func (p *ThreadPool) launch(j *poolJob) {
 	h := p.h
-	go func() {
-		v, err := runNative(j.fn)
-		h.postInternal(func() {
-			h.ext--
-			j.res.set(v, err)
-			if len(p.queue) > 0 {
-				next := p.queue[0]
-				p.queue[0] = nil
-				p.queue = p.queue[1:]
-				p.launch(next)
-				return
-			}
-			p.running--
-		})
-	}()
+	h.goNative(j.fn, func(v any, err error) {
+		h.ext--
+		j.res.set(v, err)
+		if len(p.queue) > 0 {
+			next := p.queue[0]
+			p.queue[0] = nil
+			p.queue = p.queue[1:]
+			p.launch(next)
+			return
+		}
+		p.running--
+	})
 }

@@ -134,8 +134,7 @@ func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
 		}
 		cerr := &ctxError{ctx: ctx}
 		stop := ctxAfterFunc(ctx, func() {
-			cerr.err = ctx.Err()
-			h.postInternal(func() {
+			h.post(func() {
 				if !cerr.done {
 					h.fireTimeout(c, cerr)
 				}
@@ -160,7 +159,6 @@ func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
 // context's error.
 type ctxError struct {
 	ctx  context.Context
-	err  error
 	done bool // hub-only: the region has ended
 }
 

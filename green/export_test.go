@@ -1,0 +1,20 @@
+package green
+
+// freeNodes counts the nodes on l's free list.
+func freeNodes[T any](l *nodes[T]) int {
+	k := 0
+	for n := l.free; n != nil; n = n.next {
+		k++
+	}
+	return k
+}
+
+// ChannelFreeNodes is how many handoff nodes ch keeps for reuse. Hub context.
+func ChannelFreeNodes[T any](ch *Channel[T]) int { return freeNodes(&ch.nodes) }
+
+// QueueFreeNodes is how many handoff nodes q keeps for reuse. Hub context.
+func QueueFreeNodes[T any](q *Queue[T]) int { return freeNodes(&q.q.nodes) }
+
+// DeadlockGrace is how long after the last post from outside a hub waits
+// before it declares a deadlock.
+const DeadlockGrace = deadlockGrace
