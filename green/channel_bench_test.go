@@ -57,28 +57,6 @@ func BenchmarkChannelHandoff(b *testing.B) {
 	}
 }
 
-// BenchmarkChannelHandoffGoChan is the baseline: two goroutines ping-ponging
-// through unbuffered Go channels; ns/op is per handoff.
-func BenchmarkChannelHandoffGoChan(b *testing.B) {
-	ping, pong := make(chan int), make(chan int)
-	go func() {
-		for v := range ping {
-			pong <- v
-		}
-		close(pong)
-	}()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i += 2 {
-		ping <- i
-		<-pong
-	}
-	b.StopTimer()
-	close(ping)
-	for range pong {
-	}
-}
-
 // BenchmarkQueueHandoff is BenchmarkChannelHandoff through unbounded Queues.
 func BenchmarkQueueHandoff(b *testing.B) {
 	h := green.New(green.Options{MaxBlockingTime: -1})
