@@ -8,7 +8,7 @@ import (
 
 // BenchmarkChannelHandoff: two greenlets ping-ponging through green
 // Channels; ns/op is per handoff (one Put taken by one Get). Compare with
-// BenchmarkChannelHandoffGoChan, run with -bench ChannelHandoff.
+// BenchmarkBaselineChanHandoff (bench_test.go): -bench ChanHandoff|ChannelHandoff.
 func BenchmarkChannelHandoff(b *testing.B) {
 	h := green.New(green.Options{MaxBlockingTime: -1})
 	defer h.Close()
