@@ -90,27 +90,17 @@ func (o OS) Chtimes(name string, atime, mtime time.Time) error {
 // LstatIfPossible copies os.Lstat if Fs is an afero.Lstater, and reports
 // whether it did; otherwise it calls Stat.
 func (o OS) LstatIfPossible(name string) (os.FileInfo, bool, error) {
-	if l, ok := o.fs().(afero.Lstater); ok {
-		return l.LstatIfPossible(name)
-	}
-	fi, err := o.fs().Stat(name)
-	return fi, false, err
+	return iface.LstatIfPossible(o.fs(), name)
 }
 
 // SymlinkIfPossible copies os.Symlink if Fs is an afero.Linker; otherwise it
 // fails with an *os.LinkError wrapping afero.ErrNoSymlink.
 func (o OS) SymlinkIfPossible(oldname, newname string) error {
-	if l, ok := o.fs().(afero.Linker); ok {
-		return l.SymlinkIfPossible(oldname, newname)
-	}
-	return &os.LinkError{Op: "symlink", Old: oldname, New: newname, Err: afero.ErrNoSymlink}
+	return iface.SymlinkIfPossible(o.fs(), oldname, newname)
 }
 
 // ReadlinkIfPossible copies os.Readlink if Fs is an afero.LinkReader;
 // otherwise it fails with an *fs.PathError wrapping afero.ErrNoReadlink.
 func (o OS) ReadlinkIfPossible(name string) (string, error) {
-	if l, ok := o.fs().(afero.LinkReader); ok {
-		return l.ReadlinkIfPossible(name)
-	}
-	return "", &os.PathError{Op: "readlink", Path: name, Err: afero.ErrNoReadlink}
+	return iface.ReadlinkIfPossible(o.fs(), name)
 }

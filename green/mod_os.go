@@ -211,12 +211,8 @@ type lstat struct {
 // whether it did; otherwise it calls Stat.
 func (o OS) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 	r, err := offload("lstat", name, func() (lstat, error) {
-		if l, ok := o.fs().(afero.Lstater); ok {
-			fi, ok, err := l.LstatIfPossible(name)
-			return lstat{fi, ok}, err
-		}
-		fi, err := o.fs().Stat(name)
-		return lstat{fi, false}, err
+		fi, ok, err := iface.LstatIfPossible(o.fs(), name)
+		return lstat{fi, ok}, err
 	}, nil)
 	return r.fi, r.ok, err
 }
@@ -224,21 +220,13 @@ func (o OS) LstatIfPossible(name string) (os.FileInfo, bool, error) {
 // SymlinkIfPossible copies os.Symlink if Fs is an afero.Linker; otherwise it
 // fails with an *os.LinkError wrapping afero.ErrNoSymlink.
 func (o OS) SymlinkIfPossible(oldname, newname string) error {
-	l, ok := o.fs().(afero.Linker)
-	if !ok {
-		return &os.LinkError{Op: "symlink", Old: oldname, New: newname, Err: afero.ErrNoSymlink}
-	}
-	return offloadErr("symlink", newname, func() error { return l.SymlinkIfPossible(oldname, newname) })
+	return offloadErr("symlink", newname, func() error { return iface.SymlinkIfPossible(o.fs(), oldname, newname) })
 }
 
 // ReadlinkIfPossible copies os.Readlink if Fs is an afero.LinkReader;
 // otherwise it fails with an *fs.PathError wrapping afero.ErrNoReadlink.
 func (o OS) ReadlinkIfPossible(name string) (string, error) {
-	l, ok := o.fs().(afero.LinkReader)
-	if !ok {
-		return "", &os.PathError{Op: "readlink", Path: name, Err: afero.ErrNoReadlink}
-	}
-	return offload("readlink", name, func() (string, error) { return l.ReadlinkIfPossible(name) }, nil)
+	return offload("readlink", name, func() (string, error) { return iface.ReadlinkIfPossible(o.fs(), name) }, nil)
 }
 
 // Getenv copies os.Getenv.
