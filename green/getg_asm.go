@@ -6,3 +6,8 @@ package green
 //
 //go:noescape
 func getg() uintptr
+
+// peekWord returns the word at addr; see peek_amd64.s.
+//
+//go:noescape
+func peekWord(addr uintptr) uintptr

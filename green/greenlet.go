@@ -3,8 +3,11 @@ package green
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync/atomic"
+	"unsafe"
 )
 
 type gstate uint8
@@ -16,9 +19,10 @@ const (
 	stWaiting                 // parked in a wait
 	stSuspended               // raw: parked in Switch, resumed only by a switch to it
 	stDead                    // ended
+	stDetached                // in a foreign wait, detached from the hub (handoff.go)
 )
 
-var stateNames = [...]string{"new", "runnable", "running", "waiting", "suspended", "dead"}
+var stateNames = [...]string{"new", "runnable", "running", "waiting", "suspended", "dead", "detached"}
 
 func (s gstate) String() string { return stateNames[s] }
 
@@ -32,7 +36,13 @@ type Greenlet struct {
 	h     *Hub
 	w     *worker // set when it starts, never cleared
 	fn    func() (any, error)
+	pc    uintptr // entry of the function spawned, for its default name
 	state gstate
+
+	// entangled: its goroutine is under a detached greenlet's (a runner
+	// whose scheduler resumed it): not resumable until that one gives
+	// control back (handoff.go). Hub-only.
+	entangled bool
 
 	value  any
 	err    error
@@ -79,10 +89,16 @@ func (g *Greenlet) ext() *extra {
 // Hub returns the hub g runs on.
 func (g *Greenlet) Hub() *Hub { return g.h }
 
-// Name returns g's name: the one given with SetName, or "greenlet-<addr>".
+// Name returns g's name: the one given with SetName, or its spawn site,
+// the function spawned and where it is defined ("main.serve.func1
+// (server.go:42)"), or else "greenlet-<addr>".
 func (g *Greenlet) Name() string {
 	if p := g.name.Load(); p != nil {
 		return *p
+	}
+	if f := runtime.FuncForPC(g.pc); f != nil {
+		file, line := f.FileLine(g.pc)
+		return fmt.Sprintf("%s (%s:%d)", f.Name(), filepath.Base(file), line)
 	}
 	return fmt.Sprintf("greenlet-%p", g)
 }
@@ -100,6 +116,12 @@ func (h *Hub) newGreenlet(fn func() (any, error)) *Greenlet {
 	return &Greenlet{h: h, fn: fn, sleep: timer{idx: -1}}
 }
 
+// funcPC returns the entry of the function f (a func value of any type):
+// a func value points to a closure record whose first word is the entry.
+func funcPC[F any](f F) uintptr {
+	return **(**uintptr)(unsafe.Pointer(&f))
+}
+
 // enqueue registers a new greenlet and schedules its start. Hub context.
 func (h *Hub) enqueue(g *Greenlet) {
 	h.all.add(g)
@@ -111,6 +133,9 @@ func (h *Hub) enqueue(g *Greenlet) {
 func (g *Greenlet) run() {
 	normal := false
 	defer func() {
+		// A detached greenlet rejoins the hub before it ends (current
+		// waits for it); for any other, this is one load.
+		g.h.current()
 		if normal {
 			g.finish()
 			return

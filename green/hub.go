@@ -44,6 +44,20 @@ type Options struct {
 	// See the package doc, # Scheduling.
 	MaxStacks int
 
+	// HandoffAfter is how long a greenlet may hold the hub inside a wait
+	// the hub cannot see (a Go channel, mutex, select, sleep or system
+	// call) before it is detached and the hub runs the others: see the
+	// package doc, # Natives and hand-off. Zero means the value of the
+	// environment variable GREENSHIM_HANDOFF (a time.ParseDuration string,
+	// or "off"), or DefaultHandoffAfter; negative means never (gevent's
+	// behaviour: the hub stays held and the monitor reports it).
+	HandoffAfter time.Duration
+
+	// OnHandoff receives a report the first time a greenlet is detached
+	// at each call site; nil prints it to stderr. It runs on the monitor's
+	// goroutine and must not wait on the hub.
+	OnHandoff func(Handoff)
+
 	// Name names the hub in reports; zero means "hub".
 	Name string
 }
@@ -83,6 +97,18 @@ type Hub struct {
 	monitor *monitor  //
 	pool    *ThreadPool
 
+	// The hand-off (handoff.go). A scheduler instance is a goroutine in
+	// schedule: the hub's own or a runner's. epoch counts takeovers: an
+	// instance that resumed a greenlet before a takeover is stale when
+	// control comes back to it. Only the instance that holds the hub
+	// touches hub state; the hub passes between goroutines by coroutine
+	// switches, by a takeover (a new goroutine), and by lend and baton.
+	epoch    uint64       // hub-only
+	deferred []*Greenlet  // hub-only: entangled greenlets found runnable
+	baton    chan *detach // a lender waits here for the hub to come back
+	lending  atomic.Pointer[Greenlet]
+	ho       handoffState
+
 	// Read by the blocking monitor's goroutine.
 	tick     atomic.Uint64 // resumptions so far
 	lastCall atomic.Int64  // real time (since base) of the last post: outside activity
@@ -99,7 +125,7 @@ type Hub struct {
 
 // New starts a hub on a goroutine of its own. Close stops it.
 func New(opts Options) *Hub {
-	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{}), baton: make(chan *detach)}
 	h.lastCall.Store(-int64(deadlockGrace))
 	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
 		if !vc.used.CompareAndSwap(false, true) {
@@ -116,6 +142,7 @@ func New(opts Options) *Hub {
 	if h.opts.Name == "" {
 		h.opts.Name = "hub"
 	}
+	h.ho.init(h)
 	addHub(h)
 	h.pool = newThreadPool(h, opts.ThreadPoolSize)
 	h.monitor = startMonitor(h)
@@ -152,19 +179,24 @@ func (h *Hub) timeAt(ns int64) time.Time {
 
 // current returns the greenlet of h that is calling, or nil if the caller is
 // not one (an outside goroutine, or a greenlet of another hub).
+//
+// A detached greenlet (handoff.go) is not current until it rejoins: its
+// first call that finds it here waits for the hub.
 func (h *Hub) current() *Greenlet {
 	g := h.cur.Load()
 	if g != nil && g.w.gid == getg() {
 		return g
 	}
-	return nil
+	return h.currentSlow()
 }
 
 // loop is the hub's goroutine: it runs the scheduler whenever no greenlet
-// does (see giveUp), until the hub has closed.
+// does (see giveUp), until the hub has closed. After a takeover the hub's
+// goroutine is a new one, and the old one ends without closing done.
 func (h *Hub) loop() {
-	defer close(h.done)
-	h.schedule(nil)
+	if h.schedule(nil) {
+		close(h.done)
+	}
 }
 
 // giveUp hands control away from g, which is running and has queued itself
@@ -186,7 +218,9 @@ func (g *Greenlet) giveUp() {
 }
 
 // schedule runs greenlets until self is picked to run again; self is nil on
-// the hub's goroutine, which schedules until the hub has closed.
+// the hub's goroutine, which schedules until the hub has closed. It returns
+// false if it found itself stale (see leave): a takeover replaced it while
+// it waited for a greenlet to give control back.
 //
 // Order: a raw Switch's target first; then the run queue in rounds, where
 // what becomes runnable during a round waits for the next one, so that Yield
@@ -195,19 +229,27 @@ func (g *Greenlet) giveUp() {
 // hand their stacks on while later ones start), and due timers. A seeded
 // choice among the runnable (schedule exploration) would replace the pop
 // from the run queue.
-func (h *Hub) schedule(self *Greenlet) {
+func (h *Hub) schedule(self *Greenlet) bool {
 	for {
 		if g := h.direct; g != nil {
 			h.direct = nil
 			if g == self {
 				h.cont(self)
-				return
+				return true
 			}
 			if g.w == nil { // a raw greenlet's first switch
-				h.start(g, self)
+				if h.start(g, self) {
+					return h.leave(self)
+				}
 				continue
 			}
-			h.resume(g, self)
+			if g.entangled {
+				h.deferred = append(h.deferred, g)
+				continue
+			}
+			if h.resume(g, self) {
+				return h.leave(self)
+			}
 			continue
 		}
 		if h.round > 0 {
@@ -215,9 +257,15 @@ func (h *Hub) schedule(self *Greenlet) {
 			g := h.runq.pop()
 			if g == self {
 				h.cont(self)
-				return
+				return true
 			}
-			h.resume(g, self)
+			if g.entangled {
+				h.deferred = append(h.deferred, g)
+				continue
+			}
+			if h.resume(g, self) {
+				return h.leave(self)
+			}
 			continue
 		}
 		if h.pending.Load() {
@@ -232,7 +280,9 @@ func (h *Hub) schedule(self *Greenlet) {
 					g.finish()
 					continue
 				}
-				h.start(g, self)
+				if h.start(g, self) {
+					return h.leave(self)
+				}
 			}
 		}
 		if len(h.timers) > 0 {
@@ -245,7 +295,7 @@ func (h *Hub) schedule(self *Greenlet) {
 		if h.closing {
 			if h.all.n == 0 && h.ext == 0 {
 				if self == nil && h.shutdown() {
-					return
+					return true
 				}
 				continue
 			}
@@ -273,17 +323,22 @@ func (h *Hub) cont(self *Greenlet) {
 }
 
 // resume switches to g until it gives up control or ends; self is the
-// greenlet running the scheduler, or nil for the hub's goroutine.
-func (h *Hub) resume(g, self *Greenlet) {
+// greenlet running the scheduler, or nil for the hub's goroutine. It reports
+// whether the calling instance went stale meanwhile: g was detached, or a
+// greenlet g resumed was, and a takeover replaced the instance (see leave).
+func (h *Hub) resume(g, self *Greenlet) (stale bool) {
 	g.state = stRunning
 	h.cur.Store(g)
 	h.tick.Add(1)
 	if self == nil {
 		h.runner = g
 	}
+	ep := h.epoch
+	raceReleaseHub(h)
 	w := g.w
 	w.next()
-	if self == nil {
+	stale = h.epoch != ep
+	if self == nil && !stale {
 		h.runner = nil
 	}
 	if g.state == stDead {
@@ -294,10 +349,14 @@ func (h *Hub) resume(g, self *Greenlet) {
 			h.release(w)
 		}
 	}
+	if stale && g.entangled {
+		h.disentangle(g)
+	}
+	return stale
 }
 
-// start gives g a worker and runs it.
-func (h *Hub) start(g, self *Greenlet) {
+// start gives g a worker and runs it; it reports what resume does.
+func (h *Hub) start(g, self *Greenlet) bool {
 	var w *worker
 	if n := len(h.idle); n > 0 {
 		w = h.idle[n-1]
@@ -309,7 +368,7 @@ func (h *Hub) start(g, self *Greenlet) {
 	}
 	w.g = g
 	g.w = w
-	h.resume(g, self)
+	return h.resume(g, self)
 }
 
 func (h *Hub) release(w *worker) {
@@ -391,6 +450,7 @@ func (h *Hub) idleWait() {
 		case <-t.C:
 		}
 		h.idling.Store(false)
+		h.monitor.busy()
 		t.Stop()
 		return
 	}
@@ -408,6 +468,7 @@ func (h *Hub) idleWait() {
 			case <-t.C:
 			}
 			h.idling.Store(false)
+			h.monitor.busy()
 			t.Stop()
 			return
 		}
@@ -427,6 +488,7 @@ func (h *Hub) block() {
 	h.idling.Store(true)
 	<-h.wake
 	h.idling.Store(false)
+	h.monitor.busy()
 }
 
 // post runs f on the hub's goroutine, soon; it reports false if the hub is

@@ -66,11 +66,13 @@ func (g *Group) Bind(h *Hub) *Group {
 }
 
 // Spawn starts fn in a new greenlet of the group's hub and adds it to g.
-func (g *Group) Spawn(fn func() error) *Greenlet { return g.g.spawnFront(wrapErr(fn), "Group.Spawn") }
+func (g *Group) Spawn(fn func() error) *Greenlet {
+	return g.g.spawnFront(wrapErr(fn), funcPC(fn), "Group.Spawn")
+}
 
 // SpawnValue is Spawn for a function with a result.
 func (g *Group) SpawnValue(fn func() (any, error)) *Greenlet {
-	return g.g.spawnFront(fn, "Group.Spawn")
+	return g.g.spawnFront(fn, funcPC(fn), "Group.Spawn")
 }
 
 // Add adds gr, a greenlet of the group's hub, to g; it leaves g when it
@@ -108,10 +110,14 @@ func (p *Pool) Bind(h *Hub) *Pool {
 // holds the slot until it ends. The wait has no error result: in a greenlet
 // a Timeout, kill or deadlock unwinds from it; an outside goroutine panics
 // if the hub closes meanwhile.
-func (p *Pool) Spawn(fn func() error) *Greenlet { return p.g.spawnFront(wrapErr(fn), "Pool.Spawn") }
+func (p *Pool) Spawn(fn func() error) *Greenlet {
+	return p.g.spawnFront(wrapErr(fn), funcPC(fn), "Pool.Spawn")
+}
 
 // SpawnValue is Spawn for a function with a result.
-func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet { return p.g.spawnFront(fn, "Pool.Spawn") }
+func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet {
+	return p.g.spawnFront(fn, funcPC(fn), "Pool.Spawn")
+}
 
 // Add adds gr, a greenlet of the pool's hub, to p without waiting for a
 // slot, as gevent's Pool.add does not; it counts against the size.
@@ -206,17 +212,17 @@ func (g *group) list() []*Greenlet {
 	return l
 }
 
-func (g *group) spawnFront(fn func() (any, error), what string) *Greenlet {
+func (g *group) spawnFront(fn func() (any, error), pc uintptr, what string) *Greenlet {
 	h := g.b.hub()
 	if c := h.current(); c != nil {
-		gr, err := g.spawn(c, fn, nil)
+		gr, err := g.spawn(c, fn, pc, nil)
 		must(err)
 		return gr
 	}
 	var gr *Greenlet
 	orPanic(h.call2(func(c *Greenlet) error {
 		var err error
-		gr, err = g.spawn(c, fn, nil)
+		gr, err = g.spawn(c, fn, pc, nil)
 		return err
 	}), what)
 	return gr
@@ -225,7 +231,7 @@ func (g *group) spawnFront(fn func() (any, error), what string) *Greenlet {
 // spawn waits for a free slot, then starts fn in a new member; note, if
 // not nil, runs in hub context when the member ends. Hub context; c is nil
 // if the hub has closed.
-func (g *group) spawn(c *Greenlet, fn func() (any, error), note func(*Greenlet)) (*Greenlet, error) {
+func (g *group) spawn(c *Greenlet, fn func() (any, error), pc uintptr, note func(*Greenlet)) (*Greenlet, error) {
 	if c == nil {
 		return nil, ErrClosed
 	}
@@ -234,6 +240,7 @@ func (g *group) spawn(c *Greenlet, fn func() (any, error), note func(*Greenlet))
 	}
 	h := g.b.hub()
 	gr := h.newGreenlet(fn)
+	gr.pc = pc
 	h.enqueue(gr)
 	g.add(gr, note)
 	return gr, nil

@@ -70,7 +70,7 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 			for it := range items {
 				i := n
 				n++
-				gr, err := g.spawn(c, func() (any, error) { return f(it) }, func(gr *Greenlet) {
+				gr, err := g.spawn(c, func() (any, error) { return f(it) }, funcPC(f), func(gr *Greenlet) {
 					r := result[Out]{i: i, err: gr.err}
 					if v, ok := gr.value.(Out); ok {
 						r.v = v

@@ -11,6 +11,7 @@ func (h *Hub) Raw(fn func(any) (any, error)) *Greenlet {
 		panic("green: Raw of a nil function")
 	}
 	g := h.newGreenlet(nil)
+	g.pc = funcPC(fn)
 	g.ext().raw = fn
 	g.x.parent = h.current()
 	h.do(func() { h.all.add(g) })

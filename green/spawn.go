@@ -9,7 +9,10 @@ import (
 // starts the next time the hub gets control (see # Scheduling). Its error is
 // the greenlet's Err.
 func (h *Hub) Spawn(fn func() error) *Greenlet {
-	return h.SpawnValue(func() (any, error) { return nil, fn() })
+	if fn == nil {
+		panic("green: Spawn of a nil function")
+	}
+	return h.spawn(func() (any, error) { return nil, fn() }, funcPC(fn))
 }
 
 // SpawnValue is Spawn for a function with a result, which becomes the
@@ -18,7 +21,14 @@ func (h *Hub) SpawnValue(fn func() (any, error)) *Greenlet {
 	if fn == nil {
 		panic("green: Spawn of a nil function")
 	}
+	return h.spawn(fn, funcPC(fn))
+}
+
+// spawn is Spawn with pc, the entry of the user's function, naming the
+// greenlet until SetName does.
+func (h *Hub) spawn(fn func() (any, error), pc uintptr) *Greenlet {
 	g := h.newGreenlet(fn)
+	g.pc = pc
 	if h.current() != nil {
 		h.enqueue(g)
 		return g
@@ -36,6 +46,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 		panic("green: SpawnLater of a nil function")
 	}
 	g := h.newGreenlet(func() (any, error) { return nil, fn() })
+	g.pc = funcPC(fn)
 	arm := func() {
 		h.all.add(g)
 		h.stats.Spawned++
