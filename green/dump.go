@@ -3,13 +3,14 @@ package green
 import (
 	"fmt"
 	"io"
+	"time"
 )
 
 // GreenletInfo describes one greenlet in a run-info dump.
 type GreenletInfo struct {
 	Greenlet *Greenlet
 	Name     string
-	State    string // new, runnable, running, waiting, suspended
+	State    string // new, runnable, running, waiting, suspended, detached; holding (see Info)
 	WaitsOn  string // for a waiting or suspended greenlet: what it waits on
 	Stack    string // its goroutine's stack; empty if it has not started
 }
@@ -18,10 +19,15 @@ type GreenletInfo struct {
 // it waits on and its stack: gevent's run-info, as data. A greenlet that
 // calls it sees itself as running (and the greenlet an outside goroutine's
 // call runs in appears as "outside call").
+//
+// While a greenlet holds the hub (for a few milliseconds at the time of the
+// call, as the blocking monitor sees it), the list cannot be read: Info
+// then returns the holder alone, in state "holding", with the wait it is
+// in (if it is stopped in one) and its stack.
 func (h *Hub) Info() []GreenletInfo {
 	var out []GreenletInfo
 	var ws []*worker
-	h.do(func() {
+	if !h.inspect(func() {
 		for g := h.all.head; g != nil; g = g.anext {
 			gi := GreenletInfo{Greenlet: g, Name: g.Name(), State: g.state.String()}
 			if g.state == stWaiting || g.state == stSuspended {
@@ -30,7 +36,9 @@ func (h *Hub) Info() []GreenletInfo {
 			out = append(out, gi)
 			ws = append(ws, g.w)
 		}
-	})
+	}) {
+		return h.holderInfo()
+	}
 	stacks := goroutineStacks()
 	for i, w := range ws {
 		if w != nil {
@@ -43,13 +51,41 @@ func (h *Hub) Info() []GreenletInfo {
 	return out
 }
 
-// Dump writes h's run-info (see Info) to w in a readable form.
+// holderInfo describes the greenlet holding h, for Info while it does.
+func (h *Hub) holderInfo() []GreenletInfo {
+	g := h.cur.Load()
+	if g == nil {
+		return nil
+	}
+	gi := GreenletInfo{Greenlet: g, Name: g.Name(), State: "holding"}
+	s := readG(g.w.gid)
+	if wait, ok := s.foreign(); ok {
+		pcs := s.walk()
+		if readG(g.w.gid).same(s) {
+			gi.WaitsOn, gi.Stack = wait, stackString(classify(pcs).frames)
+		}
+	}
+	if gi.Stack == "" {
+		gi.Stack = monitorStack(g)
+	}
+	return []GreenletInfo{gi}
+}
+
+// Dump writes h's run-info (see Info) to w in a readable form; while a
+// greenlet holds the hub, its counters are those published before the hold
+// and it lists the holder alone.
 func (h *Hub) Dump(w io.Writer) error {
 	infos := h.Info()
 	s := h.Stats()
 	if _, err := fmt.Fprintf(w, "hub %s: %d greenlets (%d parked, %d runnable), %d timers, %d outside in flight\n",
-		h.opts.Name, len(infos), s.Parked, s.Runnable, s.Timers, s.InFlight); err != nil {
+		h.opts.Name, s.Live, s.Parked, s.Runnable, s.Timers, s.InFlight); err != nil {
 		return err
+	}
+	if s.HeldBy != "" {
+		if _, err := fmt.Fprintf(w, "held by %s for %v: the other greenlets cannot be listed until it lets go\n",
+			s.HeldBy, s.HeldFor.Round(time.Millisecond)); err != nil {
+			return err
+		}
 	}
 	for _, gi := range infos {
 		line := fmt.Sprintf("\n%s [%s]", gi.Name, gi.State)

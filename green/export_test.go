@@ -18,3 +18,10 @@ func QueueFreeNodes[T any](q *Queue[T]) int { return freeNodes(&q.q.nodes) }
 // DeadlockGrace is how long after the last post from outside a hub waits
 // before it declares a deadlock.
 const DeadlockGrace = deadlockGrace
+
+// HubInternalWait blocks on ch in a frame of package green, as the hub's
+// own brief native waits do: the hand-off must never detach a greenlet
+// there.
+//
+//go:noinline
+func HubInternalWait(ch chan struct{}) { <-ch }

@@ -39,11 +39,6 @@ type Greenlet struct {
 	pc    uintptr // entry of the function spawned, for its default name
 	state gstate
 
-	// entangled: its goroutine is under a detached greenlet's (a runner
-	// whose scheduler resumed it): not resumable until that one gives
-	// control back (handoff.go). Hub-only.
-	entangled bool
-
 	value  any
 	err    error
 	killed bool
@@ -169,9 +164,13 @@ func (g *Greenlet) run() {
 		g.finish()
 	}()
 	if g.x != nil && g.x.raw != nil {
-		g.value, g.err = g.x.raw(g.x.swVal)
+		raw, v := g.x.raw, g.x.swVal
+		raceReleaseHub(g.h)
+		g.value, g.err = raw(v)
 	} else {
-		g.value, g.err = g.fn()
+		fn := g.fn
+		raceReleaseHub(g.h)
+		g.value, g.err = fn()
 	}
 	normal = true
 }

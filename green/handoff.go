@@ -12,41 +12,34 @@ import (
 // The hand-off, as Go's runtime retakes a P from a thread stuck in a system
 // call: a greenlet that holds the hub inside a wait the hub cannot see (a
 // Go channel, mutex, select, sleep or system call, inside a library) is
-// detached, and the hub goes on running the others on a new goroutine. The
-// detached greenlet rejoins the hub at its next green call, or when it
-// ends. See the package doc, # Natives and hand-off, for the rules a user
-// sees; this comment is the mechanism.
+// detached, and the hub goes on running the others. The detached greenlet
+// rejoins the hub at its next green call, or when it ends. See the package
+// doc, # Natives and hand-off, for the rules a user sees; this comment is
+// the mechanism.
 //
-// Who holds the hub. Exactly one goroutine at a time touches hub state.
-// Normally that is the chain of coroutine switches rooted at the hub's
-// goroutine: the hub's goroutine resumes a runner, which may run the
-// scheduler on its stack and resume another greenlet (the leaf). The leaf
-// holds the hub; its ancestors wait in resume for it to give control back.
+// A greenlet runs on a coroutine (iter.Pull, worker.go): the scheduler that
+// resumed it waits in next until the greenlet calls yield. Both are
+// runtime.coroswitch on the coroutine, which switches to whichever
+// goroutine waits on it and leaves the caller waiting in its place; it does
+// not care which goroutine calls. That is the whole trick.
 //
-// Detach. The monitor (monitor.go) sees the leaf G in a foreign wait (the
-// runtime's status of its goroutine, and a frame walk that finds user code,
-// not the hub's own, waiting: handoff_rt.go), for at least HandoffAfter and
-// with the hub's tick unchanged. It announces the decision (deciding), takes
-// cur away from G and reads G's state again: if G moved, it gives cur back
-// and G, which may have noticed, carries on. Otherwise G is detached:
-//   - if G holds the hub because a scheduler lent it (below), the monitor
-//     gives the hub back to that lender, which goes on;
-//   - otherwise it starts a takeover: a new goroutine that becomes the
-//     hub's goroutine and a new scheduler epoch. G's ancestors are stale.
-//     The runner among them, if not G itself, is entangled: its goroutine
-//     is under G's, so nothing may resume it until G has given control back
-//     up the chain.
+// Detach. The monitor (monitor.go) sees the greenlet G that holds the hub
+// in a foreign wait (the runtime's status of its goroutine, and a frame
+// walk that finds user code, not the hub's own, waiting: handoff_rt.go),
+// for at least HandoffAfter and with the hub's tick unchanged. It announces
+// the decision (deciding), takes cur away from G and reads G's state again:
+// if G moved, it gives cur back and G, which may have noticed, carries on.
+// Otherwise G is detached, and a relay goroutine, which now holds the hub,
+// marks G detached and calls G's yield for it: the scheduler that resumed G
+// returns from next as if G had parked, and goes on; the relay waits on the
+// coroutine in G's place.
 //
 // Rejoin. G's next green call finds cur is not G (current, currentSlow),
-// finds its detach record and posts a request to the hub. The scheduler
-// that takes it lends G the hub: it marks G running and waits on baton.
-// G makes its call; when it gives control away, its coroutine switch goes
-// to its stale ancestor, which returns from resume to find the epoch moved,
-// and leaves: a stale runner switches up to its own stale ancestor (and is
-// then an ordinary suspended greenlet, no longer entangled); the stale
-// hub goroutine at the bottom hands the hub back on baton and ends. If G
-// meets a foreign wait again while it holds a lent hub, it is detached
-// again and the lender gets the hub back at once.
+// finds its detach record and posts a request to the hub, which makes G
+// runnable. When the scheduler resumes G its next wakes the relay, not G
+// (the relay is what waits on the coroutine); the relay hands the hub to G
+// and ends. G makes its call; when it gives control away its yield wakes
+// the scheduler, which waits on the coroutine now: an ordinary switch.
 
 // DefaultHandoffAfter is how long a greenlet may hold the hub in a wait the
 // hub cannot see before it is detached, unless Options.HandoffAfter or
@@ -88,7 +81,7 @@ func (r Handoff) String() string {
 // detach is the record of one detached greenlet.
 type detach struct {
 	g     *Greenlet
-	in    chan struct{} // cap 1: the hub, lent back to g
+	in    chan struct{} // the relay hands g the hub
 	wait  string        // the foreign wait it was detached in
 	since time.Time     // when it was detached
 }
@@ -186,93 +179,37 @@ func (h *Hub) currentSlow() *Greenlet {
 	}
 }
 
-// rejoin asks the hub to take a detached greenlet back and waits until it
-// is lent the hub. On a detached greenlet's goroutine.
+// rejoin asks the hub to take a detached greenlet back and waits until the
+// hub resumes it. On the detached greenlet's goroutine.
 func (h *Hub) rejoin(d *detach) *Greenlet {
 	// The hub does not close while d counts in h.ext, so the post lands.
-	h.post(func() { h.lend(d) })
+	h.post(func() {
+		h.ext--
+		h.ready(d.g)
+	})
 	<-d.in
 	raceAcquireHub(h)
 	return d.g
 }
 
-// lend hands the hub to a detached greenlet that asked to rejoin, and waits
-// until it comes back: the greenlet gave control up its stale chain (whose
-// bottom sends nil), or it was detached again (the monitor sends its new
-// record). Hub context, on the scheduler instance that holds the hub.
-func (h *Hub) lend(d *detach) {
+// relay takes the hub from a greenlet the monitor detached: see the top of
+// this file. It holds the hub until it has called the greenlet's yield,
+// and again when the hub resumes the greenlet, which it then hands the hub.
+func (h *Hub) relay(d *detach) {
+	raceAcquireHub(h)
 	g := d.g
+	g.state = stDetached
+	h.ext++
+	if h.virtual != nil {
+		h.ho.virtual.Store(true)
+	}
+	g.w.yield(struct{}{}) // g's resumer goes on; the relay waits for g's next resume
 	s := &h.ho
 	s.mu.Lock()
 	delete(s.detached, g.w.gid)
 	s.mu.Unlock()
 	s.active.Add(-1)
 	s.now.Add(-1)
-	h.ext--
-	g.state = stRunning
-	h.cur.Store(g)
-	h.tick.Add(1)
-	h.lending.Store(g)
 	raceReleaseHub(h)
 	d.in <- struct{}{}
-	back := <-h.baton
-	raceAcquireHub(h)
-	h.lending.Store(nil)
-	if back != nil {
-		h.detached(back)
-	}
-}
-
-// detached records in hub state that d's greenlet is detached. Hub context,
-// on the goroutine the hub was handed to.
-func (h *Hub) detached(d *detach) {
-	d.g.state = stDetached
-	h.ext++
-	if h.virtual != nil {
-		h.ho.virtual.Store(true)
-	}
-}
-
-// takeover is the new hub goroutine of a detach: a new epoch, in which the
-// instances that resumed d's greenlet are stale and the runner among them is
-// entangled.
-func (h *Hub) takeover(d *detach) {
-	raceAcquireHub(h)
-	h.epoch++
-	if r := h.runner; r != nil && r != d.g {
-		r.entangled = true
-	}
-	h.runner = nil
-	h.detached(d)
-	h.loop()
-}
-
-// leave ends a stale scheduler instance, which holds the hub because the
-// greenlet it resumed gave control back to it. A runner's instance switches
-// up to the instance that resumed the runner (stale too) and returns true
-// when a current scheduler resumes the runner; the stale hub goroutine at
-// the bottom hands the hub back to the lender and returns false, ending.
-func (h *Hub) leave(self *Greenlet) bool {
-	if self != nil {
-		self.w.yield(struct{}{})
-		return true
-	}
-	raceReleaseHub(h)
-	h.baton <- nil
-	return false
-}
-
-// disentangle makes g, whose goroutine is no longer under a detached
-// greenlet's, resumable again. Hub context.
-func (h *Hub) disentangle(g *Greenlet) {
-	g.entangled = false
-	for i, x := range h.deferred {
-		if x == g {
-			// It was found runnable (from the run queue, or a raw
-			// Switch's target) while entangled: it runs now.
-			h.deferred = append(h.deferred[:i], h.deferred[i+1:]...)
-			h.runq.push(g)
-			return
-		}
-	}
 }

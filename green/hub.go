@@ -97,17 +97,11 @@ type Hub struct {
 	monitor *monitor  //
 	pool    *ThreadPool
 
-	// The hand-off (handoff.go). A scheduler instance is a goroutine in
-	// schedule: the hub's own or a runner's. epoch counts takeovers: an
-	// instance that resumed a greenlet before a takeover is stale when
-	// control comes back to it. Only the instance that holds the hub
-	// touches hub state; the hub passes between goroutines by coroutine
-	// switches, by a takeover (a new goroutine), and by lend and baton.
-	epoch    uint64       // hub-only
-	deferred []*Greenlet  // hub-only: entangled greenlets found runnable
-	baton    chan *detach // a lender waits here for the hub to come back
-	lending  atomic.Pointer[Greenlet]
-	ho       handoffState
+	ho handoffState // the hand-off (handoff.go)
+
+	// Published for Stats while the hub is held (stats.go).
+	pub     atomic.Pointer[Stats]
+	wantPub atomic.Bool
 
 	// Read by the blocking monitor's goroutine.
 	tick     atomic.Uint64 // resumptions so far
@@ -125,7 +119,7 @@ type Hub struct {
 
 // New starts a hub on a goroutine of its own. Close stops it.
 func New(opts Options) *Hub {
-	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{}), baton: make(chan *detach)}
+	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.lastCall.Store(-int64(deadlockGrace))
 	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
 		if !vc.used.CompareAndSwap(false, true) {
@@ -185,18 +179,17 @@ func (h *Hub) timeAt(ns int64) time.Time {
 func (h *Hub) current() *Greenlet {
 	g := h.cur.Load()
 	if g != nil && g.w.gid == getg() {
+		raceReleaseHub(h)
 		return g
 	}
 	return h.currentSlow()
 }
 
 // loop is the hub's goroutine: it runs the scheduler whenever no greenlet
-// does (see giveUp), until the hub has closed. After a takeover the hub's
-// goroutine is a new one, and the old one ends without closing done.
+// does (see giveUp), until the hub has closed.
 func (h *Hub) loop() {
-	if h.schedule(nil) {
-		close(h.done)
-	}
+	defer close(h.done)
+	h.schedule(nil)
 }
 
 // giveUp hands control away from g, which is running and has queued itself
@@ -218,9 +211,7 @@ func (g *Greenlet) giveUp() {
 }
 
 // schedule runs greenlets until self is picked to run again; self is nil on
-// the hub's goroutine, which schedules until the hub has closed. It returns
-// false if it found itself stale (see leave): a takeover replaced it while
-// it waited for a greenlet to give control back.
+// the hub's goroutine, which schedules until the hub has closed.
 //
 // Order: a raw Switch's target first; then the run queue in rounds, where
 // what becomes runnable during a round waits for the next one, so that Yield
@@ -229,27 +220,19 @@ func (g *Greenlet) giveUp() {
 // hand their stacks on while later ones start), and due timers. A seeded
 // choice among the runnable (schedule exploration) would replace the pop
 // from the run queue.
-func (h *Hub) schedule(self *Greenlet) bool {
+func (h *Hub) schedule(self *Greenlet) {
 	for {
 		if g := h.direct; g != nil {
 			h.direct = nil
 			if g == self {
 				h.cont(self)
-				return true
+				return
 			}
 			if g.w == nil { // a raw greenlet's first switch
-				if h.start(g, self) {
-					return h.leave(self)
-				}
+				h.start(g, self)
 				continue
 			}
-			if g.entangled {
-				h.deferred = append(h.deferred, g)
-				continue
-			}
-			if h.resume(g, self) {
-				return h.leave(self)
-			}
+			h.resume(g, self)
 			continue
 		}
 		if h.round > 0 {
@@ -257,19 +240,16 @@ func (h *Hub) schedule(self *Greenlet) bool {
 			g := h.runq.pop()
 			if g == self {
 				h.cont(self)
-				return true
+				return
 			}
-			if g.entangled {
-				h.deferred = append(h.deferred, g)
-				continue
-			}
-			if h.resume(g, self) {
-				return h.leave(self)
-			}
+			h.resume(g, self)
 			continue
 		}
 		if h.pending.Load() {
 			h.drainInbox()
+		}
+		if h.wantPub.Load() {
+			h.publish()
 		}
 		for k := h.opts.StartBatch; k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
 			if g := h.startq.pop(); g.state == stNew {
@@ -280,9 +260,7 @@ func (h *Hub) schedule(self *Greenlet) bool {
 					g.finish()
 					continue
 				}
-				if h.start(g, self) {
-					return h.leave(self)
-				}
+				h.start(g, self)
 			}
 		}
 		if len(h.timers) > 0 {
@@ -295,7 +273,7 @@ func (h *Hub) schedule(self *Greenlet) bool {
 		if h.closing {
 			if h.all.n == 0 && h.ext == 0 {
 				if self == nil && h.shutdown() {
-					return true
+					return
 				}
 				continue
 			}
@@ -322,23 +300,20 @@ func (h *Hub) cont(self *Greenlet) {
 	h.tick.Add(1)
 }
 
-// resume switches to g until it gives up control or ends; self is the
-// greenlet running the scheduler, or nil for the hub's goroutine. It reports
-// whether the calling instance went stale meanwhile: g was detached, or a
-// greenlet g resumed was, and a takeover replaced the instance (see leave).
-func (h *Hub) resume(g, self *Greenlet) (stale bool) {
+// resume switches to g until it gives up control, ends, or is detached
+// (handoff.go); self is the greenlet running the scheduler, or nil for the
+// hub's goroutine.
+func (h *Hub) resume(g, self *Greenlet) {
 	g.state = stRunning
 	h.cur.Store(g)
 	h.tick.Add(1)
 	if self == nil {
 		h.runner = g
 	}
-	ep := h.epoch
 	raceReleaseHub(h)
 	w := g.w
 	w.next()
-	stale = h.epoch != ep
-	if self == nil && !stale {
+	if self == nil {
 		h.runner = nil
 	}
 	if g.state == stDead {
@@ -349,14 +324,10 @@ func (h *Hub) resume(g, self *Greenlet) (stale bool) {
 			h.release(w)
 		}
 	}
-	if stale && g.entangled {
-		h.disentangle(g)
-	}
-	return stale
 }
 
-// start gives g a worker and runs it; it reports what resume does.
-func (h *Hub) start(g, self *Greenlet) bool {
+// start gives g a worker and runs it.
+func (h *Hub) start(g, self *Greenlet) {
 	var w *worker
 	if n := len(h.idle); n > 0 {
 		w = h.idle[n-1]
@@ -368,7 +339,7 @@ func (h *Hub) start(g, self *Greenlet) bool {
 	}
 	w.g = g
 	g.w = w
-	return h.resume(g, self)
+	h.resume(g, self)
 }
 
 func (h *Hub) release(w *worker) {

@@ -133,6 +133,7 @@ func (m *monitor) run() {
 		now := time.Now()
 		tick := h.tick.Load()
 		if tick != last || h.idling.Load() {
+			h.wantPub.Store(true)
 			hold.add(&h.ho, now)
 			hold = nil
 			h.ho.heldSince.Store(0)
@@ -260,12 +261,8 @@ func (m *monitor) tryDetach(g *Greenlet, tick uint64, heldFor time.Duration) det
 	ho.mu.Unlock()
 	ho.count.Add(1)
 	ho.now.Add(1)
-	raceAcquireHub(h)
-	if h.lending.Load() == g {
-		h.baton <- d
-	} else {
-		go h.takeover(d)
-	}
+	// Report first (once per call site), so that whoever sees the
+	// hand-off's effects sees its report too.
 	if ho.record(ws, wait, heldFor, 1, 0) {
 		r := Handoff{Hub: h.opts.Name, Greenlet: g, Name: g.Name(), Wait: wait,
 			Frame: frameString(ws.frames[ws.frame]), Caller: frameString(ws.frames[ws.caller]),
@@ -276,6 +273,7 @@ func (m *monitor) tryDetach(g *Greenlet, tick uint64, heldFor time.Duration) det
 			fmt.Fprintln(os.Stderr, r.String())
 		}
 	}
+	go h.relay(d)
 	return detachDone
 }
 

@@ -139,7 +139,9 @@ func (g *Greenlet) JoinTimeout(d time.Duration) error {
 // directly or from an outside goroutine through an outside call.
 func (h *Hub) call2(f func(c *Greenlet) error) error {
 	if c := h.current(); c != nil {
-		return f(c)
+		err := f(c)
+		raceReleaseHub(h)
+		return err
 	}
 	err := h.call(func() error { return f(h.current()) })
 	if err == ErrClosed {
@@ -195,8 +197,8 @@ func (h *Hub) kill(g, c *Greenlet) {
 	case stWaiting, stSuspended:
 		g.killReq = true
 		h.interrupt(g, errKill)
-	case stRunnable:
-		g.killReq = true
+	case stRunnable, stDetached:
+		g.killReq = true // it unwinds at its next wait (a detached one, once it rejoins)
 	}
 }
 

@@ -1,6 +1,9 @@
 package green
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // Stats are a hub's counters, read with (*Hub).Stats.
 type Stats struct {
@@ -28,6 +31,22 @@ type Stats struct {
 
 	Blocked   uint64 // blocking-monitor reports
 	Deadlocks uint64 // deadlocks declared
+
+	// The hand-off (see the package doc, # Natives and hand-off).
+	Handoff  string // "on (after 100µs)", "off", or "unavailable: <why>"
+	Detached int    // greenlets detached now
+	Detaches uint64 // greenlets detached so far
+	// Nondeterministic is set once a hub on a virtual clock has detached
+	// a greenlet: what ran beside the hub depended on real time, so the
+	// run may not replay.
+	Nondeterministic bool
+
+	// HeldBy and HeldFor are set when a greenlet held the hub for longer
+	// than a few milliseconds when Stats was called from outside: the
+	// other fields are then those the hub published before the hold (at
+	// most a millisecond of activity older), and HeldBy names the holder.
+	HeldBy  string
+	HeldFor time.Duration
 }
 
 // hubStats are the counters the hub keeps. The plain fields are hub-only;
@@ -45,26 +64,91 @@ type hubStats struct {
 
 func (s *hubStats) addOutside() { s.outside.Add(1) }
 
-// Stats returns a snapshot of h's counters.
+// Stats returns a snapshot of h's counters. It answers within a few
+// milliseconds even while a greenlet holds the hub (see HeldBy), as long
+// as the blocking monitor or the hand-off is on.
 func (h *Hub) Stats() Stats {
 	var s Stats
-	h.do(func() {
-		s = Stats{
-			Spawned:   h.stats.Spawned,
-			Panics:    h.stats.Panics,
-			Live:      h.all.n,
-			Parked:    h.nparked,
-			Runnable:  h.runq.len() + h.startq.len(),
-			Timers:    len(h.timers),
-			Workers:   h.stats.Workers,
-			Idle:      len(h.idle),
-			InFlight:  h.ext + h.holds,
-			Deadlocks: h.stats.Deadlocks,
+	if !h.inspect(func() { s = h.hubStats() }) {
+		if p := h.pub.Load(); p != nil {
+			s = *p
 		}
-	})
+		s.HeldBy, s.HeldFor = h.holder()
+	}
 	s.Switches = h.tick.Load()
+	s.Handoff = h.ho.status
+	s.Detached = int(h.ho.now.Load())
+	s.Detaches = h.ho.count.Load()
+	s.Nondeterministic = h.ho.virtual.Load()
 	s.OutsideCalls = h.stats.outside.Load()
 	s.OutsideWaiting = int(h.stats.outWait.Load())
 	s.Blocked = h.stats.blocked.Load()
 	return s
+}
+
+// hubStats returns the counters only the hub may read. Hub context.
+func (h *Hub) hubStats() Stats {
+	return Stats{
+		Spawned:   h.stats.Spawned,
+		Panics:    h.stats.Panics,
+		Live:      h.all.n,
+		Parked:    h.nparked,
+		Runnable:  h.runq.len() + h.startq.len(),
+		Timers:    len(h.timers),
+		Workers:   h.stats.Workers,
+		Idle:      len(h.idle),
+		InFlight:  h.ext + h.holds,
+		Deadlocks: h.stats.Deadlocks,
+	}
+}
+
+// publish leaves a copy of the hub's counters where Stats finds them while
+// the hub is held. The monitor asks for it (wantPub) while the hub runs.
+// Hub context.
+func (h *Hub) publish() {
+	s := h.hubStats()
+	h.pub.Store(&s)
+	h.wantPub.Store(false)
+}
+
+// heldBound is how long an outside Stats, Info or Dump waits for a hub that
+// a greenlet holds before it answers from published state.
+const heldBound = 5 * time.Millisecond
+
+// inspect runs f in hub context, as do does, but an outside caller gives
+// up (false) once a greenlet has held the hub for heldBound, as the
+// monitor sees it; f must not park, and may still run later.
+func (h *Hub) inspect(f func()) bool {
+	if h.current() != nil {
+		f()
+		return true
+	}
+	done := make(chan struct{})
+	if !h.post(func() { f(); close(done) }) {
+		h.do(f) // closed: runs under afterMu
+		return true
+	}
+	t := time.NewTicker(time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return true
+		case <-t.C:
+			if _, d := h.holder(); d >= heldBound {
+				return false
+			}
+		}
+	}
+}
+
+// holder names the greenlet holding h and for how long, as the monitor sees
+// it, or returns zero values if none does.
+func (h *Hub) holder() (string, time.Duration) {
+	since := h.ho.heldSince.Load()
+	g := h.cur.Load()
+	if since == 0 || g == nil {
+		return "", 0
+	}
+	return g.Name(), time.Since(time.Unix(0, since))
 }

@@ -79,12 +79,13 @@ func (h *Hub) withTimeout(d time.Duration, fn func() error) error {
 		te := &TimeoutError{After: d}
 		t := h.startTimeout(c, d, te)
 		defer t.cancel()
-		return catch(te, fn)
+		return catch(h, te, fn)
 	})
 }
 
-// catch runs fn and turns an unwind carrying err back into a return of err.
-func catch(err error, fn func() error) (ret error) {
+// catch runs fn, in a greenlet of h, and turns an unwind carrying err back into a return of err.
+func catch(h *Hub, err error, fn func() error) (ret error) {
+	raceReleaseHub(h)
 	defer func() {
 		if p := recover(); p != nil {
 			if u, ok := p.(unwind); ok && u.err == err {
@@ -147,7 +148,7 @@ func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
 				c.x.pendErr = nil
 			}
 		}()
-		err := catch(cerr, fn)
+		err := catch(h, cerr, fn)
 		if err == error(cerr) {
 			return ctx.Err()
 		}

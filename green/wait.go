@@ -52,6 +52,7 @@ func (g *Greenlet) leaveWait() {
 // resumed is the first thing a greenlet does when the hub resumes it after a
 // park or a yield.
 func (g *Greenlet) resumed() error {
+	raceReleaseHub(g.h)
 	if g.killReq {
 		g.killReq = false
 		panic(unwind{errKill})
@@ -91,6 +92,7 @@ func must(err error) {
 func (h *Hub) do(f func()) {
 	if h.current() != nil {
 		f()
+		raceReleaseHub(h)
 		return
 	}
 	if err := h.call(func() error { f(); return nil }); err == ErrClosed {
