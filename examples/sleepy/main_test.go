@@ -19,11 +19,19 @@ func TestSleepy(t *testing.T) {
 	require.NoError(t, run(&out, 10*time.Millisecond, "virtual"))
 	s := out.String()
 	t.Log("\n" + s)
-	blocking, patched, ok := strings.Cut(s, "== patched")
+	blocking, rest, ok := strings.Cut(s, "== blocking time module, hand-off on")
+	require.True(t, ok, "no hand-off section")
+	handoff, patched, ok := strings.Cut(rest, "== patched")
 	require.True(t, ok, "no patched section")
-	// Blocking: one after another, in spawn order, 9 units at least (real
-	// time, so only the order and the lower bound are certain).
+	// Blocking, hand-off off: one after another, in spawn order (real
+	// time, so only the order is certain).
 	assert.Regexp(t, `(?s)f1 slept 4.*f2 slept 2.*f3 slept 3`, blocking)
+	// Blocking, hand-off on: all three end, and the hand-off names the
+	// sleep it saw (once: one call site).
+	for _, f := range []string{"f1 slept 4", "f2 slept 2", "f3 slept 3"} {
+		assert.Contains(t, handoff, f)
+	}
+	assert.Equal(t, 1, strings.Count(handoff, "hand-off: a greenlet waited in sleep at time.Sleep"), "hand-off reports")
 	// Patched, on virtual time: exact.
 	assert.Contains(t, patched, "(green.Time)")
 	assert.Contains(t, patched, "  f2 slept 2, done at 2\n  f3 slept 3, done at 3\n  f1 slept 4, done at 4\n  all done in 4 units\n")

@@ -5,6 +5,7 @@ package sleepy
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
@@ -13,9 +14,11 @@ import (
 )
 
 // Run runs f1, f2 and f3, which sleep 4, 2 and 3 units through the
-// registry's time module, as three greenlets: first with the blocking time
-// module, then with the cooperative one patched in. clk is the hub's clock,
-// "real" or "virtual"; the blocking module always sleeps in real time.
+// registry's time module, as three greenlets: with the blocking time module
+// and the hand-off off (gevent's behaviour), with the blocking module and
+// the hand-off on, then with the cooperative module patched in. clk is the
+// patched hub's clock, "real" or "virtual"; the blocking module always
+// sleeps in real time.
 func Run(w io.Writer, unit time.Duration, clk string) error {
 	if unit <= 0 {
 		return fmt.Errorf("-unit %v: want a positive duration", unit)
@@ -29,10 +32,21 @@ func Run(w io.Writer, unit time.Duration, clk string) error {
 		return fmt.Errorf("-clock %q: want real or virtual", clk)
 	}
 	patch.Restore()
-	// The monitor is off for the blocking run: that each sleep holds the
-	// hub is the point, and db shows the monitor.
-	fmt.Fprintln(w, "== blocking time module: each sleep holds the hub")
-	if err := sleepers(w, unit, green.Options{MaxBlockingTime: -1}); err != nil {
+	// The monitor is off for the blocking runs: that each sleep holds the
+	// hub, or is handed off, is the point, and db shows the monitor.
+	fmt.Fprintln(w, "== blocking time module, hand-off off (gevent's behaviour): each sleep holds the hub")
+	if err := sleepers(w, unit, green.Options{MaxBlockingTime: -1, HandoffAfter: -1}); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "== blocking time module, hand-off on: each sleep is detached from the hub, and reported")
+	// A detached greenlet runs beside the hub from the end of its sleep to
+	// its next green call, so what it touches there needs a lock: here
+	// the output, which the report (on the monitor's goroutine) shares.
+	lw := &lockedWriter{w: w}
+	handoff := green.Options{MaxBlockingTime: -1, OnHandoff: func(r green.Handoff) {
+		fmt.Fprintf(lw, "  hand-off: a greenlet waited in %s at %s\n", r.Wait, r.Frame)
+	}}
+	if err := sleepers(lw, unit, handoff); err != nil {
 		return err
 	}
 	if _, err := patch.PatchAll(patch.Options{NoOS: true, NoSocket: true, NoDNS: true}); err != nil {
@@ -70,4 +84,16 @@ func sleepers(w io.Writer, unit time.Duration, opts green.Options) error {
 		fmt.Fprintf(w, "  all done in %.0f units\n", at())
 		return err
 	})
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex // guards w
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
