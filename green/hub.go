@@ -67,7 +67,7 @@ type Hub struct {
 
 	// Hub-only state.
 	runq    ring      // started greenlets ready to resume, FIFO
-	startq  ring      // spawned greenlets not yet started, FIFO
+	startq  waitq     // spawned greenlets not yet started, FIFO; a kill unlinks one (see kill)
 	direct  *Greenlet // resume before the queues (raw Switch hand-off)
 	runner  *Greenlet // the greenlet running the scheduler, if any (see giveUp)
 	round   int       // run-queue entries left in this round
@@ -224,16 +224,17 @@ func (h *Hub) schedule(self *Greenlet) {
 			h.drainInbox()
 		}
 		for k := h.opts.StartBatch; k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
-			if g := h.startq.pop(); g.state == stNew {
-				if h.closing && (g.x == nil || !g.x.outside) {
-					// A closing hub starts nothing new, except outside
-					// calls, which must report back to their goroutine.
-					g.killed = true
-					g.finish()
-					continue
-				}
-				h.start(g, self)
+			// Every entry is new: a greenlet killed before its start
+			// has left the queue (see kill), so none uses up the batch.
+			g := h.startq.pop()
+			if h.closing && (g.x == nil || !g.x.outside) {
+				// A closing hub starts nothing new, except outside
+				// calls, which must report back to their goroutine.
+				g.killed = true
+				g.finish()
+				continue
 			}
+			h.start(g, self)
 		}
 		if len(h.timers) > 0 {
 			h.fireTimers(h.now())

@@ -172,7 +172,13 @@ func (h *Hub) kill(g, c *Greenlet) {
 	switch g.state {
 	case stDead:
 	case stNew:
-		if g.sleep.idx >= 0 { // not started: never will
+		// Not started: never will. It leaves the start queue (or its
+		// SpawnLater timer) now, so that it costs nothing there: a hub
+		// that spawns and kills faster than it starts greenlets would
+		// otherwise pile up dead entries that new greenlets and outside
+		// calls queue behind.
+		h.startq.remove(g)
+		if g.sleep.idx >= 0 {
 			h.timers.remove(&g.sleep)
 		}
 		g.killed = true
