@@ -34,7 +34,7 @@ func (h *Hub) Info() []GreenletInfo {
 	stacks := goroutineStacks()
 	for i, w := range ws {
 		if w != nil {
-			out[i].Stack = w.stack(stacks)
+			out[i].Stack = w.stackIn(stacks)
 		}
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {

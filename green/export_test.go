@@ -18,3 +18,10 @@ func QueueFreeNodes[T any](q *Queue[T]) int { return freeNodes(&q.q.nodes) }
 // DeadlockGrace is how long after the last post from outside a hub waits
 // before it declares a deadlock.
 const DeadlockGrace = deadlockGrace
+
+// WorkerStacks is workerStacks: worker address -> stack, from a dump of all
+// goroutines.
+func WorkerStacks(dump string) map[uintptr]string { return workerStacks([]byte(dump)) }
+
+// BodyFrame is the name of a worker's body frame, with its parenthesis.
+var BodyFrame = bodyFrame
