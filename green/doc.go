@@ -171,7 +171,34 @@
 // hub, started on first use. [Hub.Run] runs a function as the main greenlet
 // and returns its error. [Hub.Close] kills every greenlet, waits for
 // thread-pool jobs and native regions in flight, and ends every goroutine
-// the hub started; later operations return [ErrClosed].
+// the hub started.
+//
+// After Close, an operation on the hub or on a primitive bound to it runs
+// nothing and changes nothing:
+//
+//   - Those that change a primitive's state or wait for it to change return
+//     [ErrClosed]: the queues' and Channel's Put and Get in every form,
+//     AcquireTimeout, LockTimeout, Condition.WaitTimeout, JoinableQueue's
+//     Join while items are unfinished, Event.Wait while unset,
+//     AsyncResult.Get and Wait while empty, Wait and JoinAll while objects
+//     are not ready, Run, WithTimeout, WithContext, the ThreadPool's calls,
+//     Map and Imap. Spawn, SpawnValue, SpawnLater, Raw and the Spawn methods
+//     of Group and Pool return a greenlet that ended unstarted, with Err
+//     ErrClosed.
+//   - Those without an error result do nothing: Set, Clear, SetErr, Release,
+//     Unlock, Notify, TaskDone, Add, Discard, Kill, KillAsync, Link, Hold.
+//     TryAcquire and TryLock report false. Sleep returns at once. Lock,
+//     Acquire and Condition.Wait, called from an outside goroutine, panic
+//     with a "green: " message naming ErrClosed, as they do when the hub
+//     closes during their wait: they cannot do nothing, since the caller
+//     would go on as if it held what it asked for.
+//   - Reads answer from the hub's final state, as do waits for a state it
+//     reached before closing: a greenlet's Join, Err, Value and Ready, a set
+//     Event's Wait, a full AsyncResult's Get, Len, Peek, IsSet, Available,
+//     Stats, Info and Dump.
+//
+// An outside goroutine's operation that races with Close either completes
+// or returns ErrClosed; its waits end with ErrClosed when Close kills them.
 //
 // # Errors
 //

@@ -190,7 +190,7 @@ func (h *Hub) reportPanic(g *Greenlet) {
 // Ready reports whether g has ended.
 func (g *Greenlet) Ready() bool {
 	var r bool
-	g.h.do(func() { r = g.state == stDead })
+	g.h.read(func() { r = g.state == stDead })
 	return r
 }
 
@@ -198,14 +198,14 @@ func (g *Greenlet) Ready() bool {
 // successfully, as in gevent: GreenletExit is not a failure).
 func (g *Greenlet) Successful() bool {
 	var r bool
-	g.h.do(func() { r = g.state == stDead && g.err == nil })
+	g.h.read(func() { r = g.state == stDead && g.err == nil })
 	return r
 }
 
 // Killed reports whether g ended because it was killed.
 func (g *Greenlet) Killed() bool {
 	var r bool
-	g.h.do(func() { r = g.killed })
+	g.h.read(func() { r = g.killed })
 	return r
 }
 
@@ -213,7 +213,7 @@ func (g *Greenlet) Killed() bool {
 // greenlets spawned with a func() error).
 func (g *Greenlet) Value() any {
 	var v any
-	g.h.do(func() { v = g.value })
+	g.h.read(func() { v = g.value })
 	return v
 }
 
@@ -221,7 +221,7 @@ func (g *Greenlet) Value() any {
 // a timeout or deadlock error that unwound it, or nil.
 func (g *Greenlet) Err() error {
 	var err error
-	g.h.do(func() { err = g.err })
+	g.h.read(func() { err = g.err })
 	return err
 }
 

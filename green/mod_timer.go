@@ -127,7 +127,7 @@ func (vt *vtimer) do(f func()) {
 		f()
 		return
 	}
-	h.do(func() {
+	h.read(func() {
 		vt.outside = true
 		h.touchOutside()
 		f()

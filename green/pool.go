@@ -65,7 +65,9 @@ func (g *Group) Bind(h *Hub) *Group {
 	return g
 }
 
-// Spawn starts fn in a new greenlet of the group's hub and adds it to g.
+// Spawn starts fn in a new greenlet of the group's hub and adds it to g. On
+// a closed hub it returns a greenlet that ended unstarted with Err
+// ErrClosed, as Hub.Spawn does.
 func (g *Group) Spawn(fn func() error) *Greenlet { return g.g.spawnFront(wrapErr(fn), "Group.Spawn") }
 
 // SpawnValue is Spawn for a function with a result.
@@ -107,7 +109,8 @@ func (p *Pool) Bind(h *Hub) *Pool {
 // Spawn waits until p has a free slot, then starts fn in a new greenlet that
 // holds the slot until it ends. The wait has no error result: in a greenlet
 // a Timeout, kill or deadlock unwinds from it; an outside goroutine panics
-// if the hub closes meanwhile.
+// on a deadlock. If the hub is closed or closes meanwhile, Spawn returns a
+// greenlet that ended unstarted with Err ErrClosed, as Hub.Spawn does.
 func (p *Pool) Spawn(fn func() error) *Greenlet { return p.g.spawnFront(wrapErr(fn), "Pool.Spawn") }
 
 // SpawnValue is Spawn for a function with a result.
@@ -166,14 +169,9 @@ func wrapErr(fn func() error) func() (any, error) {
 	return func() (any, error) { return nil, fn() }
 }
 
-func (g *group) inspect(f func()) {
-	h := g.b.hub()
-	if h.current() != nil {
-		f()
-		return
-	}
-	h.do(f)
-}
+// inspect runs f in hub context, for the read-only methods; on a closed hub
+// they answer from its final state.
+func (g *group) inspect(f func()) { g.b.hub().read(f) }
 
 func (g *group) lenFront() int {
 	var n int
@@ -214,11 +212,18 @@ func (g *group) spawnFront(fn func() (any, error), what string) *Greenlet {
 		return gr
 	}
 	var gr *Greenlet
-	orPanic(h.call2(func(c *Greenlet) error {
+	err := h.op(func(c *Greenlet) error {
 		var err error
 		gr, err = g.spawn(c, fn, nil)
 		return err
-	}), what)
+	})
+	if err == ErrClosed {
+		// As Hub.Spawn on a closed hub: a greenlet that ended unstarted.
+		gr = h.newGreenlet(fn)
+		gr.state, gr.err = stDead, ErrClosed
+		return gr
+	}
+	orPanic(err, what)
 	return gr
 }
 
@@ -333,10 +338,10 @@ func (g *group) addFront(gr *Greenlet) {
 	if gr.h != h {
 		panic("green: Add of a greenlet of another hub")
 	}
-	g.inspect(func() { g.add(gr, nil) })
+	h.do(func() { g.add(gr, nil) })
 }
 
-func (g *group) discardFront(gr *Greenlet) { g.inspect(func() { g.discard(gr) }) }
+func (g *group) discardFront(gr *Greenlet) { g.b.hub().do(func() { g.discard(gr) }) }
 
 // discard removes gr from the members and passes its slot on. Hub context.
 func (g *group) discard(gr *Greenlet) {

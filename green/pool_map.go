@@ -91,7 +91,8 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 		// iterator panicked, a wait for a slot failed) when it ends,
 		// however it ends.
 		var feeder *Greenlet
-		h.do(func() {
+		var zero Out
+		if !h.do(func() {
 			feeder = h.newGreenlet(feed)
 			feeder.SetName("Imap feeder")
 			h.enqueue(feeder)
@@ -99,7 +100,10 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 			x.notes = append(x.notes, &notifier{f: func() {
 				results.q.put(nil, fifo, result[Out]{i: -1, n: n, err: feeder.err}, nowait, 0)
 			}})
-		})
+		}) {
+			yield(zero, ErrClosed)
+			return
+		}
 		stopped := false
 		stop := func() {
 			stopped = true
@@ -120,7 +124,6 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 				}
 			})
 		}()
-		var zero Out
 		pending := map[int]result[Out]{}
 		next, total := 0, -1
 		for total < 0 || next < total {

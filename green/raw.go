@@ -13,14 +13,17 @@ func (h *Hub) Raw(fn func(any) (any, error)) *Greenlet {
 	g := h.newGreenlet(nil)
 	g.ext().raw = fn
 	g.x.parent = h.current()
-	h.do(func() { h.all.add(g) })
+	if !h.do(func() { h.all.add(g) }) {
+		// As Spawn on a closed hub: a greenlet that ended unstarted.
+		g.state, g.err = stDead, ErrClosed
+	}
 	return g
 }
 
 // Parent returns the greenlet that receives g's result when g ends, or nil.
 func (g *Greenlet) Parent() *Greenlet {
 	var p *Greenlet
-	g.h.do(func() {
+	g.h.read(func() {
 		if g.x != nil {
 			p = g.x.parent
 		}

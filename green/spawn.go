@@ -125,7 +125,10 @@ func (g *Greenlet) JoinTimeout(d time.Duration) error {
 }
 
 // call2 runs f in hub context with the calling greenlet, from a greenlet of h
-// directly or from an outside goroutine through an outside call.
+// directly or from an outside goroutine through an outside call. It is for
+// waits on a state that stays once reached (a greenlet's end, a set Event):
+// once the hub has closed, it calls f(nil), which answers from the final
+// state or returns ErrClosed if it would have to wait.
 func (h *Hub) call2(f func(c *Greenlet) error) error {
 	if c := h.current(); c != nil {
 		return f(c)
@@ -138,6 +141,22 @@ func (h *Hub) call2(f func(c *Greenlet) error) error {
 		return f(nil)
 	}
 	return err
+}
+
+// op runs f, an operation that changes a primitive's state or waits for
+// one to change (a Put, a Get, an Acquire), in hub context with the calling
+// greenlet, as call2 does. Once Close has been called it returns ErrClosed
+// without running f: operations on a closed hub fail.
+func (h *Hub) op(f func(c *Greenlet) error) error {
+	if c := h.current(); c != nil {
+		return f(c)
+	}
+	return h.call(func() error {
+		if h.closing {
+			return ErrClosed
+		}
+		return f(h.current())
+	})
 }
 
 // Kill kills g and waits until it has ended: g unwinds from the wait it is

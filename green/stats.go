@@ -48,7 +48,7 @@ func (s *hubStats) addOutside() { s.outside.Add(1) }
 // Stats returns a snapshot of h's counters.
 func (h *Hub) Stats() Stats {
 	var s Stats
-	h.do(func() {
+	h.read(func() {
 		s = Stats{
 			Spawned:   h.stats.Spawned,
 			Panics:    h.stats.Panics,

@@ -72,10 +72,7 @@ func (t *timeout) cancel() {
 // withTimeout runs fn in the calling greenlet (or, from outside, in an
 // outside call) with its waits bounded by d.
 func (h *Hub) withTimeout(d time.Duration, fn func() error) error {
-	return h.call2(func(c *Greenlet) error {
-		if c == nil {
-			return ErrClosed
-		}
+	return h.op(func(c *Greenlet) error {
 		te := &TimeoutError{After: d}
 		t := h.startTimeout(c, d, te)
 		defer t.cancel()
@@ -125,10 +122,7 @@ func WithContext(ctx context.Context, fn func() error) error {
 // WithContext is the package-level WithContext on h: from an outside
 // goroutine, fn runs in a greenlet of h.
 func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
-	return h.call2(func(c *Greenlet) error {
-		if c == nil {
-			return ErrClosed
-		}
+	return h.op(func(c *Greenlet) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -84,11 +84,25 @@ func must(err error) {
 	}
 }
 
-// do runs f in hub context: directly when called by a greenlet of h,
-// otherwise (an outside goroutine) in a fresh greenlet of h while the caller
-// waits. f may park only if it is called from a greenlet or can tolerate the
-// extra greenlet. A panic in f is re-raised in the caller.
-func (h *Hub) do(f func()) {
+// do runs f, which changes the state of the hub or of a primitive, in hub
+// context: directly when called by a greenlet of h, otherwise (an outside
+// goroutine) in a fresh greenlet of h while the caller waits. On a closed
+// hub it does nothing and reports false: operations on a closed hub have no
+// effect (see Close). f may park only if it is called from a greenlet or
+// can tolerate the extra greenlet. A panic in f is re-raised in the caller.
+func (h *Hub) do(f func()) bool {
+	if h.current() != nil {
+		f()
+		return true
+	}
+	return h.call(func() error { f(); return nil }) != ErrClosed
+}
+
+// read runs f, which only reads state (or, like a timer's Stop, keeps the
+// hub's final state consistent), in hub context as do does; once the hub
+// has closed it runs f anyway, on the caller, so that reads answer from the
+// final state.
+func (h *Hub) read(f func()) {
 	if h.current() != nil {
 		f()
 		return
