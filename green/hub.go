@@ -289,6 +289,7 @@ func (h *Hub) resume(g, self *Greenlet) {
 	}
 	if g.state == stDead {
 		if w.dead {
+			h.forget(w)
 			w.retire()
 			h.stats.Workers--
 		} else if w.g == nil {
@@ -313,6 +314,16 @@ func (h *Hub) start(g, self *Greenlet) {
 	h.resume(g, self)
 }
 
+// forget clears cur if its greenlet ran on w, which is about to stop. A
+// stopped worker's goroutine ends, and the runtime may give its record, and
+// so its getg(), to any new goroutine: cur left pointing at a greenlet of w
+// would make current take that goroutine for the greenlet.
+func (h *Hub) forget(w *worker) {
+	if g := h.cur.Load(); g != nil && g.w == w {
+		h.cur.Store(nil)
+	}
+}
+
 func (h *Hub) release(w *worker) {
 	h.idle = append(h.idle, w)
 }
@@ -327,6 +338,7 @@ func (h *Hub) trimWorkers(keep int) {
 		w := h.idle[n]
 		h.idle[n] = nil
 		h.idle = h.idle[:n]
+		h.forget(w)
 		w.stop()
 		h.stats.Workers--
 	}
