@@ -205,7 +205,20 @@
 // Waits return, or unwind with: a [*TimeoutError] (errors.Is ErrTimeout)
 // from [WithTimeout] or a Timeout variant, a context's error from
 // [WithContext], a [*DeadlockError], or ErrClosed. Queues return ErrEmpty
-// and ErrFull. Programmer errors (a nil function, Close from the hub's own
+// and ErrFull.
+//
+// Timeouts follow one rule. A timeout is a duration on the hub's clock, and
+// one that is zero or negative has expired already: a wait under it that
+// cannot complete at once fails at once, with a *TimeoutError, and what is
+// ready at the call is still returned. So a timeout computed as
+// time.Until(deadline) after the deadline has passed behaves the same in
+// every call: WithTimeout, JoinTimeout, KillTimeout, and every method named
+// ...Timeout. The one exception is where zero is the "no bound" of an
+// options struct or argument, [WaitOptions], [JoinOptions] and [IWait]:
+// there zero means no bound, and a negative timeout has expired already. A
+// timeout too long for the clock to reach (math.MaxInt64) never expires.
+// Sleep and SpawnLater take delays, not timeouts: zero or negative yields,
+// or starts at once. Programmer errors (a nil function, Close from the hub's own
 // greenlet, a Switch to a running greenlet) panic with a message starting
 // "green: ".
 package green

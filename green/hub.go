@@ -1,6 +1,7 @@
 package green
 
 import (
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -140,6 +141,17 @@ func (h *Hub) now() int64 {
 		return h.virtual.off.Load()
 	}
 	return int64(time.Since(h.base))
+}
+
+// after is the hub time d from now. It saturates: a duration meant as
+// "forever" (math.MaxInt64) must not wrap around into the past and fire at
+// once.
+func (h *Hub) after(d time.Duration) int64 {
+	now := h.now()
+	if d > 0 && now > math.MaxInt64-int64(d) {
+		return math.MaxInt64
+	}
+	return now + int64(d)
 }
 
 // timeAt converts hub time to a time.Time.

@@ -25,7 +25,9 @@ type WaitOptions struct {
 	// Count is how many objects must be ready; zero (or more than there
 	// are) means all of them.
 	Count int
-	// Timeout bounds the wait on the hub's clock; zero means no bound.
+	// Timeout bounds the wait on the hub's clock; zero means no bound, and
+	// a negative timeout has expired already (see the package doc,
+	// # Errors): Wait returns what is ready without waiting.
 	Timeout time.Duration
 }
 
@@ -67,6 +69,9 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		if c == nil {
 			return ErrClosed
 		}
+		if opt.Timeout < 0 {
+			return &TimeoutError{After: opt.Timeout}
+		}
 		woken := false
 		notes := make([]*notifier, len(pend))
 		for i, o := range pend {
@@ -88,7 +93,7 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		}()
 		if opt.Timeout > 0 {
 			c.sleep.g, c.sleep.f = c, nil
-			h.addTimer(&c.sleep, h.now()+int64(opt.Timeout))
+			h.addTimer(&c.sleep, h.after(opt.Timeout))
 		}
 		err := c.park("wait")
 		woken = true
@@ -108,26 +113,18 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 
 // IWait yields objs one by one as they become ready, as gevent's iwait;
 // timeout (zero: none) bounds the whole iteration on the hub's clock, which
-// then just ends. Stopping the loop early is fine.
+// then just ends: a negative timeout has expired already, so IWait yields
+// what is ready at the call and ends. Stopping the loop early is fine.
 func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 	return func(yield func(Waitable) bool) {
 		if len(objs) == 0 {
 			return
 		}
 		h := objs[0].waitHub()
-		var deadline time.Time
-		if timeout > 0 {
-			deadline = h.Now().Add(timeout)
-		}
+		left := remaining(h, timeout)
 		rest := append([]Waitable(nil), objs...)
 		for len(rest) > 0 {
-			opt := WaitOptions{Count: 1}
-			if timeout > 0 {
-				opt.Timeout = deadline.Sub(h.Now())
-				if opt.Timeout <= 0 {
-					return
-				}
-			}
+			opt := WaitOptions{Count: 1, Timeout: left()}
 			got, err := Wait(rest, opt)
 			for _, o := range got {
 				if !yield(o) {
@@ -150,7 +147,7 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 // JoinOptions are JoinAll's, after gevent's joinall. The zero value joins
 // every greenlet, forever, ignoring their errors.
 type JoinOptions struct {
-	Timeout     time.Duration // zero: no bound
+	Timeout     time.Duration // zero: no bound; negative: expired already, as WaitOptions.Timeout
 	StopOnError bool          // return at the first greenlet that ends with an error (raise_error)
 	Count       int           // return once this many have ended; zero: all
 }
@@ -179,21 +176,10 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	h := gs[0].h
-	var deadline time.Time
-	if opt.Timeout > 0 {
-		deadline = h.Now().Add(opt.Timeout)
-	}
+	left := remaining(gs[0].h, opt.Timeout)
 	rest := ws
 	for len(out) < need {
-		wo := WaitOptions{Count: 1}
-		if opt.Timeout > 0 {
-			wo.Timeout = deadline.Sub(h.Now())
-			if wo.Timeout <= 0 {
-				return out, &TimeoutError{After: opt.Timeout}
-			}
-		}
-		got, err := Wait(rest, wo)
+		got, err := Wait(rest, WaitOptions{Count: 1, Timeout: left()})
 		for _, w := range got {
 			g := w.(*Greenlet)
 			out = append(out, g)
@@ -215,4 +201,23 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 		}
 	}
 	return out, nil
+}
+
+// remaining returns a function that tells, at each call, how much of
+// timeout is left on h's clock, as a WaitOptions.Timeout: zero (no bound)
+// for a zero timeout, negative once it has run out.
+func remaining(h *Hub, timeout time.Duration) func() time.Duration {
+	if timeout == 0 {
+		return func() time.Duration { return 0 }
+	}
+	if timeout < 0 {
+		return func() time.Duration { return timeout }
+	}
+	deadline := h.Now().Add(timeout)
+	return func() time.Duration {
+		if d := deadline.Sub(h.Now()); d > 0 {
+			return d
+		}
+		return -1
+	}
 }

@@ -41,7 +41,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 		h.stats.Spawned++
 		// The greenlet's own sleep timer: Kill before the start disarms it.
 		g.sleep.f = func() { h.startq.push(g) }
-		h.addTimer(&g.sleep, h.now()+int64(d))
+		h.addTimer(&g.sleep, h.after(d))
 	}
 	if h.current() != nil {
 		arm()

@@ -36,7 +36,7 @@ func (h *Hub) startTimeout(g *Greenlet, d time.Duration, err error) *timeout {
 		te.t = t
 	}
 	t.t = timer{idx: -1, f: func() { h.fireTimeout(g, err) }}
-	h.addTimer(&t.t, h.now()+int64(d))
+	h.addTimer(&t.t, h.after(d))
 	g.ext().timeouts = append(g.x.timeouts, t)
 	return t
 }
