@@ -218,7 +218,11 @@
 // there zero means no bound, and a negative timeout has expired already. A
 // timeout too long for the clock to reach (math.MaxInt64) never expires.
 // Sleep and SpawnLater take delays, not timeouts: zero or negative yields,
-// or starts at once. Programmer errors (a nil function, Close from the hub's own
-// greenlet, a Switch to a running greenlet) panic with a message starting
-// "green: ".
+// or starts at once.
+//
+// Programmer errors panic at the call with a message starting "green: "
+// that says what was wrong: a nil function, context, greenlet or Spawner
+// given to any function or method, a method called on a nil *Greenlet,
+// invalid [Options], a negative count, Close from the hub's own greenlet, a
+// Switch to a running greenlet.
 package green

@@ -76,11 +76,20 @@ func (g *Greenlet) ext() *extra {
 	return g.x
 }
 
+// check panics if g is nil, so that a method called on a nil *Greenlet (a
+// slot of a slice never filled, say) says so at the call.
+func (g *Greenlet) check(method string) {
+	if g == nil {
+		panic("green: Greenlet." + method + " called on a nil *Greenlet")
+	}
+}
+
 // Hub returns the hub g runs on.
-func (g *Greenlet) Hub() *Hub { return g.h }
+func (g *Greenlet) Hub() *Hub { g.check("Hub"); return g.h }
 
 // Name returns g's name: the one given with SetName, or "greenlet-<addr>".
 func (g *Greenlet) Name() string {
+	g.check("Name")
 	if p := g.name.Load(); p != nil {
 		return *p
 	}
@@ -90,6 +99,7 @@ func (g *Greenlet) Name() string {
 // SetName names g in dumps, reports and errors, and returns g. It may be
 // called from any goroutine at any time.
 func (g *Greenlet) SetName(name string) *Greenlet {
+	g.check("SetName")
 	g.name.Store(&name)
 	return g
 }
@@ -189,6 +199,7 @@ func (h *Hub) reportPanic(g *Greenlet) {
 
 // Ready reports whether g has ended.
 func (g *Greenlet) Ready() bool {
+	g.check("Ready")
 	var r bool
 	g.h.read(func() { r = g.state == stDead })
 	return r
@@ -197,6 +208,7 @@ func (g *Greenlet) Ready() bool {
 // Successful reports whether g ended without error (a killed greenlet ends
 // successfully, as in gevent: GreenletExit is not a failure).
 func (g *Greenlet) Successful() bool {
+	g.check("Successful")
 	var r bool
 	g.h.read(func() { r = g.state == stDead && g.err == nil })
 	return r
@@ -204,6 +216,7 @@ func (g *Greenlet) Successful() bool {
 
 // Killed reports whether g ended because it was killed.
 func (g *Greenlet) Killed() bool {
+	g.check("Killed")
 	var r bool
 	g.h.read(func() { r = g.killed })
 	return r
@@ -212,6 +225,7 @@ func (g *Greenlet) Killed() bool {
 // Value returns what g's function returned (nil until it has ended, and for
 // greenlets spawned with a func() error).
 func (g *Greenlet) Value() any {
+	g.check("Value")
 	var v any
 	g.h.read(func() { v = g.value })
 	return v
@@ -220,6 +234,7 @@ func (g *Greenlet) Value() any {
 // Err returns the error g ended with: its function's error, a *PanicError,
 // a timeout or deadlock error that unwound it, or nil.
 func (g *Greenlet) Err() error {
+	g.check("Err")
 	var err error
 	g.h.read(func() { err = g.err })
 	return err
@@ -228,6 +243,10 @@ func (g *Greenlet) Err() error {
 // Link arranges for f(g) to run in a greenlet of its own once g has ended
 // (at once if it has).
 func (g *Greenlet) Link(f func(*Greenlet)) {
+	g.check("Link")
+	if f == nil {
+		panic("green: Link of a nil function")
+	}
 	g.h.do(func() {
 		if g.state == stDead {
 			g.h.enqueue(g.h.newGreenlet(func() (any, error) { f(g); return nil, nil }))

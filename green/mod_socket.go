@@ -98,6 +98,9 @@ func (s Socket) Dial(network, address string) (net.Conn, error) {
 // greenlet the connect (and any name lookup) runs on a goroutine of its own
 // while the greenlet waits.
 func (s Socket) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if ctx == nil {
+		panic("green: Socket.DialContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	if g == nil {
 		c, err := s.dialer().DialContext(ctx, network, address)
@@ -127,6 +130,9 @@ func (s Socket) Listen(network, address string) (net.Listener, error) {
 // From a greenlet it runs on a goroutine of its own (it may look a name up)
 // while the greenlet waits.
 func (s Socket) ListenContext(ctx context.Context, network, address string) (net.Listener, error) {
+	if ctx == nil {
+		panic("green: Socket.ListenContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	var l net.Listener
 	var err error
@@ -153,6 +159,9 @@ func (s Socket) ListenPacket(network, address string) (net.PacketConn, error) {
 // ListenPacketContext copies (*net.ListenConfig).ListenPacket, through
 // s.ListenConfig; from a greenlet, as ListenContext.
 func (s Socket) ListenPacketContext(ctx context.Context, network, address string) (net.PacketConn, error) {
+	if ctx == nil {
+		panic("green: Socket.ListenPacketContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	var pc net.PacketConn
 	var err error

@@ -163,6 +163,9 @@ func (t Time) AfterFunc(d time.Duration, f func()) iface.Timer {
 // WithTimeout copies context.WithTimeout, with the deadline on the hub's
 // clock: WithDeadline(parent, Now().Add(d)).
 func (t Time) WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		panic("green: Time.WithTimeout of a nil parent context")
+	}
 	h := t.hub()
 	if h.virtual == nil {
 		return context.WithTimeout(parent, d)
@@ -175,6 +178,9 @@ func (t Time) WithTimeout(parent context.Context, d time.Duration) (context.Cont
 // code that compares it with the wall clock (net.Dialer, conn deadlines)
 // misreads: give such code contexts of real time.
 func (t Time) WithDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		panic("green: Time.WithDeadline of a nil parent context")
+	}
 	h := t.hub()
 	if h.virtual == nil {
 		return context.WithDeadline(parent, d)

@@ -1,6 +1,7 @@
 package green
 
 import (
+	"fmt"
 	"iter"
 	"time"
 )
@@ -37,6 +38,7 @@ type WaitOptions struct {
 // ready so far and a *TimeoutError (errors.Is(err, ErrTimeout)); other errors
 // are what ended the wait (ErrDeadlock, an enclosing Timeout, ErrClosed).
 func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
+	checkWaitables("Wait", objs)
 	if len(objs) == 0 {
 		return nil, nil
 	}
@@ -116,6 +118,7 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 // then just ends: a negative timeout has expired already, so IWait yields
 // what is ready at the call and ends. Stopping the loop early is fine.
 func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
+	checkWaitables("IWait", objs)
 	return func(yield func(Waitable) bool) {
 		if len(objs) == 0 {
 			return
@@ -159,6 +162,9 @@ type JoinOptions struct {
 func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	ws := make([]Waitable, len(gs))
 	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("green: JoinAll of a nil greenlet (gs[%d])", i))
+		}
 		ws[i] = g
 	}
 	var out []*Greenlet
@@ -219,5 +225,27 @@ func remaining(h *Hub, timeout time.Duration) func() time.Duration {
 			return d
 		}
 		return -1
+	}
+}
+
+// checkWaitables panics, naming the first, if objs holds a nil object or a
+// nil pointer of a Waitable type: the misuse is reported at the call, not
+// as a nil dereference inside the wait.
+func checkWaitables(what string, objs []Waitable) {
+	for i, o := range objs {
+		var isNil bool
+		switch o := o.(type) {
+		case nil:
+			isNil = true
+		case *Greenlet:
+			isNil = o == nil
+		case *Event:
+			isNil = o == nil
+		case *AsyncResult:
+			isNil = o == nil
+		}
+		if isNil {
+			panic(fmt.Sprintf("green: %s on a nil object (objs[%d])", what, i))
+		}
 	}
 }

@@ -54,8 +54,19 @@ type Spawner interface {
 	group() *group
 }
 
-func (p *Pool) group() *group  { return &p.g }
-func (g *Group) group() *group { return &g.g }
+func (p *Pool) group() *group {
+	if p == nil {
+		panic("green: a nil *Pool used as a Spawner")
+	}
+	return &p.g
+}
+
+func (g *Group) group() *group {
+	if g == nil {
+		panic("green: a nil *Group used as a Spawner")
+	}
+	return &g.g
+}
 
 // Bind binds g to h, for a Group whose first user might be an outside
 // goroutine of a hub other than the default one. It panics if g is already
@@ -72,6 +83,9 @@ func (g *Group) Spawn(fn func() error) *Greenlet { return g.g.spawnFront(wrapErr
 
 // SpawnValue is Spawn for a function with a result.
 func (g *Group) SpawnValue(fn func() (any, error)) *Greenlet {
+	if fn == nil {
+		panic("green: Group.SpawnValue of a nil function")
+	}
 	return g.g.spawnFront(fn, "Group.Spawn")
 }
 
@@ -114,7 +128,12 @@ func (p *Pool) Bind(h *Hub) *Pool {
 func (p *Pool) Spawn(fn func() error) *Greenlet { return p.g.spawnFront(wrapErr(fn), "Pool.Spawn") }
 
 // SpawnValue is Spawn for a function with a result.
-func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet { return p.g.spawnFront(fn, "Pool.Spawn") }
+func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet {
+	if fn == nil {
+		panic("green: Pool.SpawnValue of a nil function")
+	}
+	return p.g.spawnFront(fn, "Pool.Spawn")
+}
 
 // Add adds gr, a greenlet of the pool's hub, to p without waiting for a
 // slot, as gevent's Pool.add does not; it counts against the size.
@@ -334,6 +353,9 @@ type member struct {
 }
 
 func (g *group) addFront(gr *Greenlet) {
+	if gr == nil {
+		panic("green: Add of a nil greenlet")
+	}
 	h := g.b.hub()
 	if gr.h != h {
 		panic("green: Add of a greenlet of another hub")

@@ -22,6 +22,7 @@ func (h *Hub) Raw(fn func(any) (any, error)) *Greenlet {
 
 // Parent returns the greenlet that receives g's result when g ends, or nil.
 func (g *Greenlet) Parent() *Greenlet {
+	g.check("Parent")
 	var p *Greenlet
 	g.h.read(func() {
 		if g.x != nil {
@@ -34,6 +35,7 @@ func (g *Greenlet) Parent() *Greenlet {
 // SetParent makes p the greenlet that receives g's result. It panics if that
 // would make a cycle.
 func (g *Greenlet) SetParent(p *Greenlet) {
+	g.check("SetParent")
 	g.h.do(func() {
 		for q := p; q != nil; q = q.Parent() {
 			if q == g {
@@ -63,6 +65,7 @@ func (g *Greenlet) Throw(err error) (any, error) {
 }
 
 func (g *Greenlet) switchTo(v any, err error) (any, error) {
+	g.check("Switch")
 	h := g.h
 	c := h.current()
 	if c == nil {

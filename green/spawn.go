@@ -2,6 +2,7 @@ package green
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -9,6 +10,9 @@ import (
 // starts the next time the hub gets control (see # Scheduling). Its error is
 // the greenlet's Err.
 func (h *Hub) Spawn(fn func() error) *Greenlet {
+	if fn == nil {
+		panic("green: Spawn of a nil function")
+	}
 	return h.SpawnValue(func() (any, error) { return nil, fn() })
 }
 
@@ -55,6 +59,9 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 // ends; the caller waits as an outside goroutine. It may not be called from a
 // greenlet of h.
 func (h *Hub) Run(main func() error) error {
+	if main == nil {
+		panic("green: Run of a nil function")
+	}
 	if h.current() != nil {
 		panic("green: Run called from a greenlet of its own hub")
 	}
@@ -80,6 +87,7 @@ func (h *Hub) Run(main func() error) error {
 
 // Join waits until g has ended and returns its Err.
 func (g *Greenlet) Join() error {
+	g.check("Join")
 	if c := g.h.current(); c != nil {
 		return g.joinFrom(c)
 	}
@@ -117,6 +125,7 @@ func (g *Greenlet) joinFrom(c *Greenlet) error {
 // JoinTimeout is Join bounded by d: it returns an error matching ErrTimeout
 // if g has not ended by then.
 func (g *Greenlet) JoinTimeout(d time.Duration) error {
+	g.check("JoinTimeout")
 	var err error
 	if terr := g.h.withTimeout(d, func() error { err = g.Join(); return err }); terr != nil && err == nil {
 		return terr
@@ -165,6 +174,7 @@ func (h *Hub) op(f func(c *Greenlet) error) error {
 // greenlet killing itself unwinds at once. Kill from outside a greenlet of h
 // waits only the caller.
 func (g *Greenlet) Kill() {
+	g.check("Kill")
 	g.h.call2(func(c *Greenlet) error {
 		g.h.kill(g, c)
 		if c != nil && g.state != stDead {
@@ -180,6 +190,7 @@ func (g *Greenlet) Kill() {
 
 // KillAsync asks g to die and returns without waiting.
 func (g *Greenlet) KillAsync() {
+	g.check("KillAsync")
 	if g.h.current() == g {
 		panic(unwind{errKill})
 	}
@@ -216,6 +227,11 @@ func (h *Hub) kill(g, c *Greenlet) {
 
 // KillAll kills every greenlet in gs and waits for them all.
 func KillAll(gs ...*Greenlet) {
+	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("green: KillAll of a nil greenlet (gs[%d])", i))
+		}
+	}
 	for _, g := range gs {
 		g.KillAsync()
 	}
@@ -228,6 +244,7 @@ func KillAll(gs ...*Greenlet) {
 // matching ErrTimeout if g has not ended by then (it still will, at its next
 // wait point).
 func (g *Greenlet) KillTimeout(d time.Duration) error {
+	g.check("KillTimeout")
 	g.KillAsync()
 	if err := g.JoinTimeout(d); errors.Is(err, ErrTimeout) {
 		return err

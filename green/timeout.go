@@ -72,6 +72,9 @@ func (t *timeout) cancel() {
 // withTimeout runs fn in the calling greenlet (or, from outside, in an
 // outside call) with its waits bounded by d.
 func (h *Hub) withTimeout(d time.Duration, fn func() error) error {
+	if fn == nil {
+		panic("green: WithTimeout of a nil function")
+	}
 	return h.op(func(c *Greenlet) error {
 		te := &TimeoutError{After: d}
 		t := h.startTimeout(c, d, te)
@@ -122,6 +125,12 @@ func WithContext(ctx context.Context, fn func() error) error {
 // WithContext is the package-level WithContext on h: from an outside
 // goroutine, fn runs in a greenlet of h.
 func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
+	if ctx == nil {
+		panic("green: WithContext with a nil context")
+	}
+	if fn == nil {
+		panic("green: WithContext of a nil function")
+	}
 	return h.op(func(c *Greenlet) error {
 		if err := ctx.Err(); err != nil {
 			return err
