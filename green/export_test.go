@@ -25,3 +25,11 @@ func WorkerStacks(dump string) map[uintptr]string { return workerStacks([]byte(d
 
 // BodyFrame is the name of a worker's body frame, with its parenthesis.
 var BodyFrame = bodyFrame
+
+// OpenHubs is how many hubs are registered (made by New and not yet closed).
+func OpenHubs() int {
+	if p := hubs.Load(); p != nil {
+		return len(*p)
+	}
+	return 0
+}

@@ -1,6 +1,7 @@
 package green
 
 import (
+	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -30,11 +31,12 @@ type Options struct {
 	OnPanic func(*Greenlet)
 
 	// ThreadPoolSize is the number of goroutines in the hub's thread pool;
-	// zero means 10, as gevent's hub.threadpool.
+	// zero means 10, as gevent's hub.threadpool. Negative is invalid.
 	ThreadPoolSize int
 
 	// StartBatch bounds how many new greenlets start between two looks at
-	// timers and the inbox; zero means 256. See the package doc, # Scheduling.
+	// timers and the inbox; zero means 256. Negative is invalid. See the
+	// package doc, # Scheduling.
 	StartBatch int
 
 	// MaxStacks applies to virtual time only: once this many started
@@ -98,8 +100,13 @@ type Hub struct {
 	afterMu sync.Mutex    // serializes access to hub state once the loop has ended
 }
 
-// New starts a hub on a goroutine of its own. Close stops it.
+// New starts a hub on a goroutine of its own. Close stops it. Invalid
+// options (a negative ThreadPoolSize or StartBatch, a nil *VirtualClock, a
+// VirtualClock another hub has taken) panic with a "green: " message that
+// names the field, before anything is started or taken: a failed New
+// leaves no hub behind and its VirtualClock free.
 func New(opts Options) *Hub {
+	opts.validate()
 	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.lastCall.Store(-int64(deadlockGrace))
 	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
@@ -122,6 +129,19 @@ func New(opts Options) *Hub {
 	h.monitor = startMonitor(h)
 	go h.loop()
 	return h
+}
+
+// validate panics, naming the field, if o is invalid.
+func (o Options) validate() {
+	if vc, ok := o.Clock.(*VirtualClock); ok && vc == nil {
+		panic("green: Options.Clock is a nil *VirtualClock; make one with NewVirtualClock")
+	}
+	if o.ThreadPoolSize < 0 {
+		panic(fmt.Sprintf("green: Options.ThreadPoolSize is negative (%d); zero means %d", o.ThreadPoolSize, DefaultThreadPoolSize))
+	}
+	if o.StartBatch < 0 {
+		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
+	}
 }
 
 // Clock returns the hub's clock.

@@ -24,7 +24,7 @@ func (g *Greenlet) waitUnlink(n *notifier) { unlinkNote(&g.ext().notes, n) }
 // WaitOptions bound Wait. The zero value waits for every object, forever.
 type WaitOptions struct {
 	// Count is how many objects must be ready; zero (or more than there
-	// are) means all of them.
+	// are) means all of them. Negative panics.
 	Count int
 	// Timeout bounds the wait on the hub's clock; zero means no bound, and
 	// a negative timeout has expired already (see the package doc,
@@ -39,6 +39,9 @@ type WaitOptions struct {
 // are what ended the wait (ErrDeadlock, an enclosing Timeout, ErrClosed).
 func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 	checkWaitables("Wait", objs)
+	if opt.Count < 0 {
+		panic(fmt.Sprintf("green: WaitOptions.Count is negative (%d); zero means all", opt.Count))
+	}
 	if len(objs) == 0 {
 		return nil, nil
 	}
@@ -152,7 +155,7 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 type JoinOptions struct {
 	Timeout     time.Duration // zero: no bound; negative: expired already, as WaitOptions.Timeout
 	StopOnError bool          // return at the first greenlet that ends with an error (raise_error)
-	Count       int           // return once this many have ended; zero: all
+	Count       int           // return once this many have ended; zero: all; negative panics
 }
 
 // JoinAll waits for the greenlets in gs as opt says and returns those that
@@ -160,6 +163,9 @@ type JoinOptions struct {
 // timeout passed first, the first failing greenlet's error with
 // StopOnError, or what ended the wait.
 func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
+	if opt.Count < 0 {
+		panic(fmt.Sprintf("green: JoinOptions.Count is negative (%d); zero means all", opt.Count))
+	}
 	ws := make([]Waitable, len(gs))
 	for i, g := range gs {
 		if g == nil {
