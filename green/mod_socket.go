@@ -38,7 +38,9 @@ var (
 //
 // The conns also have CloseWrite, CloseRead and NetConn (the conn of
 // package net underneath), the listeners SetDeadline and NetListener, the
-// packet conns NetPacketConn. Set deadlines and close through the module's
+// packet conns NetPacketConn. A conn dialed on a datagram network (udp,
+// unixgram, ip) is also a net.PacketConn, as package net's is: Go's own
+// resolver, dialing through the module, needs that to speak UDP. Set deadlines and close through the module's
 // values: a greenlet waiting on the hub's poller does not see a deadline set,
 // or a close made, on the value of package net underneath. A conn (or
 // packet conn) read at the same time by a greenlet and by a plain goroutine
