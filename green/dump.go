@@ -21,7 +21,7 @@ type GreenletInfo struct {
 func (h *Hub) Info() []GreenletInfo {
 	var out []GreenletInfo
 	var ws []*worker
-	h.read(func() {
+	h.look(func() {
 		for g := h.all.head; g != nil; g = g.anext {
 			gi := GreenletInfo{Greenlet: g, Name: g.Name(), State: g.state.String()}
 			if g.state == stWaiting || g.state == stSuspended {

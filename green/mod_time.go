@@ -82,11 +82,15 @@ func (t Time) Sleep(d time.Duration) {
 		h.Sleep(d)
 		return
 	}
-	if d <= 0 {
-		return
-	}
-	if h.virtual == nil {
-		time.Sleep(d)
+	if d <= 0 || h.virtual == nil {
+		// Nothing for the hub to do, but an outside call all the same:
+		// Stats counts it, and the goroutine waiting in it.
+		h.stats.addOutside()
+		if d > 0 {
+			h.stats.outWait.Add(1)
+			time.Sleep(d)
+			h.stats.outWait.Add(-1)
+		}
 		return
 	}
 	// Hold virtual time from the start of the call and again as the

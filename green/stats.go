@@ -16,8 +16,10 @@ type Stats struct {
 	Idle     int // of which idle, kept for the next greenlet
 
 	// OutsideCalls counts green operations called from outside goroutines
-	// (plain `go` goroutines); OutsideWaiting is how many such goroutines
-	// are waiting in one now. They block only themselves, never the hub.
+	// (plain `go` goroutines), green.Time's Sleep included; OutsideWaiting
+	// is how many such goroutines are waiting in one now. They block only
+	// themselves, never the hub. Looking at the hub (Stats, Info, Dump)
+	// counts in neither.
 	OutsideCalls   uint64
 	OutsideWaiting int
 
@@ -48,7 +50,7 @@ func (s *hubStats) addOutside() { s.outside.Add(1) }
 // Stats returns a snapshot of h's counters.
 func (h *Hub) Stats() Stats {
 	var s Stats
-	h.read(func() {
+	h.look(func() {
 		s = Stats{
 			Spawned:   h.stats.Spawned,
 			Panics:    h.stats.Panics,
