@@ -13,16 +13,6 @@ import (
 	"github.com/greenshim/greenshim/green"
 )
 
-// queueLike is what the four queues and Channel share.
-type queueLike interface {
-	Put(int) error
-	TryPut(int) error
-	PutTimeout(int, time.Duration) error
-	Get() (int, error)
-	TryGet() (int, error)
-	GetTimeout(time.Duration) (int, error)
-}
-
 // closedWorld is a hub closed with one primitive of each kind bound to it,
 // each in a state in which its operations would succeed on an open hub.
 type closedWorld struct {
@@ -30,7 +20,7 @@ type closedWorld struct {
 	ended              *green.Greenlet // ended with errBoom before Close
 	set, unset         *green.Event
 	done, empty        *green.AsyncResult
-	queues             map[string]queueLike // each unbounded, holding one item
+	queues             map[string]putGetter // each unbounded, holding one item
 	jq                 *green.JoinableQueue[int]
 	sem                *green.Semaphore        // 2 permits free
 	bsem               *green.BoundedSemaphore // bound 2, one acquired
@@ -65,7 +55,7 @@ func newClosedWorld(t *testing.T) *closedWorld {
 		pool:  green.NewPool(2).Bind(h),
 	}
 	w.cond = green.NewCondition(w.mu).Bind(h)
-	w.queues = map[string]queueLike{
+	w.queues = map[string]putGetter{
 		"Queue":         green.NewQueue[int](0).Bind(h),
 		"LifoQueue":     green.NewLifoQueue[int](0).Bind(h),
 		"PriorityQueue": green.NewPriorityQueue[int](0).Bind(h),

@@ -1,24 +1,12 @@
 package green_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
 )
-
-// panicOf calls f and returns what it panicked with, as a string, or "".
-func panicOf(f func()) (msg string) {
-	defer func() {
-		if p := recover(); p != nil {
-			msg = fmt.Sprint(p)
-		}
-	}()
-	f()
-	return ""
-}
 
 // Invalid options panic, naming the field, before New registers the hub or
 // takes its VirtualClock: a failed New leaves nothing behind.
@@ -41,7 +29,7 @@ func TestNew_InvalidOptionsPanicAndLeaveNothing(t *testing.T) {
 			}
 			opts.MaxBlockingTime = -1
 			before := green.OpenHubs()
-			msg := panicOf(func() { green.New(opts).Close() })
+			msg := sqPanicMessage(func() { green.New(opts).Close() })
 			if !strings.HasPrefix(msg, "green: ") || !strings.Contains(msg, c.field) {
 				t.Errorf("New(%+v) panicked with %q, want a green: panic naming %s", c.opts, msg, c.field)
 			}
@@ -72,7 +60,7 @@ func TestWait_NegativeCountPanics(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var msg string
-			within(t, c.name, func() error { msg = panicOf(c.call); return nil })
+			within(t, c.name, func() error { msg = sqPanicMessage(c.call); return nil })
 			if !strings.HasPrefix(msg, "green: ") || !strings.Contains(msg, c.want) {
 				t.Errorf("%s with a negative Count panicked with %q, want a green: panic naming %s", c.name, msg, c.want)
 			}
