@@ -46,7 +46,7 @@ func (ch *Channel[T]) Put(v T) error {
 	if c := h.current(); c != nil {
 		return ch.put(c, v, block, 0)
 	}
-	return h.call2(func(c *Greenlet) error { return ch.put(c, v, block, 0) })
+	return h.op(func(c *Greenlet) error { return ch.put(c, v, block, 0) })
 }
 
 // TryPut hands v to a getter that is already waiting, or returns ErrFull.
@@ -84,7 +84,7 @@ func (ch *Channel[T]) Balance() int {
 		return ch.putters.len() - ch.getters.len()
 	}
 	var n int
-	h.do(func() { n = ch.putters.len() - ch.getters.len() })
+	h.read(func() { n = ch.putters.len() - ch.getters.len() })
 	return n
 }
 
@@ -93,7 +93,7 @@ func (ch *Channel[T]) putFront(v T, m mode, d time.Duration) error {
 	if c := h.current(); c != nil {
 		return ch.put(c, v, m, d)
 	}
-	return h.call2(func(c *Greenlet) error { return ch.put(c, v, m, d) })
+	return h.op(func(c *Greenlet) error { return ch.put(c, v, m, d) })
 }
 
 func (ch *Channel[T]) getFront(m mode, d time.Duration) (T, error) {
@@ -106,7 +106,7 @@ func (ch *Channel[T]) getFront(m mode, d time.Duration) (T, error) {
 
 func (ch *Channel[T]) getOutside(h *Hub, m mode, d time.Duration) (T, error) {
 	var v T
-	err := h.call2(func(c *Greenlet) error {
+	err := h.op(func(c *Greenlet) error {
 		var err error
 		v, err = ch.get(c, m, d)
 		return err

@@ -5,9 +5,10 @@ package green
 // once thread-pool jobs and native regions in flight have returned, the
 // hub's goroutines end. Close waits for all of that and leaves no goroutine
 // behind; so a greenlet blocked natively (holding the hub) or a native job
-// that never returns keeps Close waiting too. Later operations on h return ErrClosed (or, for those without an
-// error result, do nothing). Close must not be called from a greenlet of h;
-// calling it again is a no-op.
+// that never returns keeps Close waiting too. Later operations on h fail
+// with ErrClosed or do nothing, and reads answer from its final state (see
+// the package doc, # Lifecycle). Close must not be called from a greenlet
+// of h; calling it again is a no-op.
 func (h *Hub) Close() {
 	if h.current() != nil {
 		panic("green: Close called from a greenlet of its own hub")

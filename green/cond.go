@@ -82,9 +82,12 @@ func (c *Condition) wait(h *Hub, m mode, d time.Duration) error {
 		if !released {
 			return
 		}
-		if rl != nil {
-			rl.relock(o, saved)
-		} else {
+		switch gl := l.(type) {
+		case *RLock:
+			gl.relock(o, saved)
+		case *Lock:
+			gl.relock()
+		default:
 			l.Lock()
 		}
 	}()
@@ -113,7 +116,7 @@ func (c *Condition) wait(h *Hub, m mode, d time.Duration) error {
 	if g := h.current(); g != nil {
 		return f(g)
 	}
-	return h.call2(f)
+	return h.op(f)
 }
 
 // Notify wakes up to n greenlets waiting in Wait, the longest waiting first.

@@ -171,14 +171,58 @@
 // hub, started on first use. [Hub.Run] runs a function as the main greenlet
 // and returns its error. [Hub.Close] kills every greenlet, waits for
 // thread-pool jobs and native regions in flight, and ends every goroutine
-// the hub started; later operations return [ErrClosed].
+// the hub started.
+//
+// After Close, an operation on the hub or on a primitive bound to it runs
+// nothing and changes nothing:
+//
+//   - Those that change a primitive's state or wait for it to change return
+//     [ErrClosed]: the queues' and Channel's Put and Get in every form,
+//     AcquireTimeout, LockTimeout, Condition.WaitTimeout, JoinableQueue's
+//     Join while items are unfinished, Event.Wait while unset,
+//     AsyncResult.Get and Wait while empty, Wait and JoinAll while objects
+//     are not ready, Run, WithTimeout, WithContext, the ThreadPool's calls,
+//     Map and Imap. Spawn, SpawnValue, SpawnLater, Raw and the Spawn methods
+//     of Group and Pool return a greenlet that ended unstarted, with Err
+//     ErrClosed.
+//   - Those without an error result do nothing: Set, Clear, SetErr, Release,
+//     Unlock, Notify, TaskDone, Add, Discard, Kill, KillAsync, Link, Hold.
+//     TryAcquire and TryLock report false. Sleep returns at once. Lock,
+//     Acquire and Condition.Wait, called from an outside goroutine, panic
+//     with a "green: " message naming ErrClosed, as they do when the hub
+//     closes during their wait: they cannot do nothing, since the caller
+//     would go on as if it held what it asked for.
+//   - Reads answer from the hub's final state, as do waits for a state it
+//     reached before closing: a greenlet's Join, Err, Value and Ready, a set
+//     Event's Wait, a full AsyncResult's Get, Len, Peek, IsSet, Available,
+//     Stats, Info and Dump.
+//
+// An outside goroutine's operation that races with Close either completes
+// or returns ErrClosed; its waits end with ErrClosed when Close kills them.
 //
 // # Errors
 //
 // Waits return, or unwind with: a [*TimeoutError] (errors.Is ErrTimeout)
 // from [WithTimeout] or a Timeout variant, a context's error from
 // [WithContext], a [*DeadlockError], or ErrClosed. Queues return ErrEmpty
-// and ErrFull. Programmer errors (a nil function, Close from the hub's own
-// greenlet, a Switch to a running greenlet) panic with a message starting
-// "green: ".
+// and ErrFull.
+//
+// Timeouts follow one rule. A timeout is a duration on the hub's clock, and
+// one that is zero or negative has expired already: a wait under it that
+// cannot complete at once fails at once, with a *TimeoutError, and what is
+// ready at the call is still returned. So a timeout computed as
+// time.Until(deadline) after the deadline has passed behaves the same in
+// every call: WithTimeout, JoinTimeout, KillTimeout, and every method named
+// ...Timeout. The one exception is where zero is the "no bound" of an
+// options struct or argument, [WaitOptions], [JoinOptions] and [IWait]:
+// there zero means no bound, and a negative timeout has expired already. A
+// timeout too long for the clock to reach (math.MaxInt64) never expires.
+// Sleep and SpawnLater take delays, not timeouts: zero or negative yields,
+// or starts at once.
+//
+// Programmer errors panic at the call with a message starting "green: "
+// that says what was wrong: a nil function, context, greenlet or Spawner
+// given to any function or method, a method called on a nil *Greenlet,
+// invalid [Options], a negative count, Close from the hub's own greenlet, a
+// Switch to a running greenlet.
 package green

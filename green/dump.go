@@ -18,31 +18,47 @@ type GreenletInfo struct {
 // Info returns every live greenlet of h, oldest first, with its state, what
 // it waits on and its stack: gevent's run-info, as data. A greenlet that
 // calls it sees itself as running (and the greenlet an outside goroutine's
-// call runs in appears as "outside call").
+// call runs in appears as "outside call"). The stacks come from one dump of
+// every goroutine, which stops the world for its length: Info costs time
+// linear in the goroutines of the process (a few seconds for 100k parked
+// greenlets), and a greenlet that calls it holds the hub meanwhile.
 //
 // While a greenlet holds the hub (for a few milliseconds at the time of the
 // call, as the blocking monitor sees it), the list cannot be read: Info
 // then returns the holder alone, in state "holding", with the wait it is
 // in (if it is stopped in one) and its stack.
 func (h *Hub) Info() []GreenletInfo {
-	var out []GreenletInfo
-	var ws []*worker
-	if !h.inspect(func() {
+	type list struct {
+		infos []GreenletInfo
+		ws    []*worker
+	}
+	l, ok := inspect(h, func() (l list) {
 		for g := h.all.head; g != nil; g = g.anext {
-			gi := GreenletInfo{Greenlet: g, Name: g.Name(), State: g.state.String()}
-			if g.state == stWaiting || g.state == stSuspended {
+			// Names are made below, off the hub: a spawn site's costs
+			// a symbol lookup.
+			gi := GreenletInfo{Greenlet: g, State: g.state.String()}
+			switch g.state {
+			case stWaiting, stSuspended:
 				gi.WaitsOn = g.describeWait()
+			case stDetached:
+				gi.WaitsOn = h.ho.waitOf(g)
 			}
-			out = append(out, gi)
-			ws = append(ws, g.w)
+			l.infos = append(l.infos, gi)
+			l.ws = append(l.ws, g.w)
 		}
-	}) {
+		return l
+	})
+	if !ok {
 		return h.holderInfo()
+	}
+	out, ws := l.infos, l.ws
+	for i := range out {
+		out[i].Name = out[i].Greenlet.Name()
 	}
 	stacks := goroutineStacks()
 	for i, w := range ws {
 		if w != nil {
-			out[i].Stack = w.stack(stacks)
+			out[i].Stack = w.stackIn(stacks)
 		}
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {

@@ -47,7 +47,7 @@ func (e *Event) Clear() {
 // IsSet reports whether e is set.
 func (e *Event) IsSet() bool {
 	var r bool
-	e.b.hub().do(func() { r = e.set })
+	e.b.hub().read(func() { r = e.set })
 	return r
 }
 
@@ -172,28 +172,28 @@ func (r *AsyncResult) Wait() error {
 // Ready reports whether r has a result.
 func (r *AsyncResult) Ready() bool {
 	var b bool
-	r.b.hub().do(func() { b = r.done })
+	r.b.hub().read(func() { b = r.done })
 	return b
 }
 
 // Successful reports whether r has a result without error.
 func (r *AsyncResult) Successful() bool {
 	var b bool
-	r.b.hub().do(func() { b = r.done && r.err == nil })
+	r.b.hub().read(func() { b = r.done && r.err == nil })
 	return b
 }
 
 // Value returns r's value, or nil if it has none yet; it does not wait.
 func (r *AsyncResult) Value() any {
 	var v any
-	r.b.hub().do(func() { v = r.value })
+	r.b.hub().read(func() { v = r.value })
 	return v
 }
 
 // Err returns r's error, or nil if it has none (yet); it does not wait.
 func (r *AsyncResult) Err() error {
 	var err error
-	r.b.hub().do(func() { err = r.err })
+	r.b.hub().read(func() { err = r.err })
 	return err
 }
 

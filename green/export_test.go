@@ -25,3 +25,18 @@ const DeadlockGrace = deadlockGrace
 //
 //go:noinline
 func HubInternalWait(ch chan struct{}) { <-ch }
+
+// WorkerStacks is workerStacks: worker address -> stack, from a dump of all
+// goroutines.
+func WorkerStacks(dump string) map[uintptr]string { return workerStacks([]byte(dump)) }
+
+// BodyFrame is the name of a worker's body frame, with its parenthesis.
+var BodyFrame = bodyFrame
+
+// OpenHubs is how many hubs are registered (made by New and not yet closed).
+func OpenHubs() int {
+	if p := hubs.Load(); p != nil {
+		return len(*p)
+	}
+	return 0
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -81,26 +82,46 @@ func (g *Greenlet) ext() *extra {
 	return g.x
 }
 
+// check panics if g is nil, so that a method called on a nil *Greenlet (a
+// slot of a slice never filled, say) says so at the call.
+func (g *Greenlet) check(method string) {
+	if g == nil {
+		panic("green: Greenlet." + method + " called on a nil *Greenlet")
+	}
+}
+
 // Hub returns the hub g runs on.
-func (g *Greenlet) Hub() *Hub { return g.h }
+func (g *Greenlet) Hub() *Hub { g.check("Hub"); return g.h }
 
 // Name returns g's name: the one given with SetName, or its spawn site,
 // the function spawned and where it is defined ("main.serve.func1
 // (server.go:42)"), or else "greenlet-<addr>".
 func (g *Greenlet) Name() string {
+	g.check("Name")
 	if p := g.name.Load(); p != nil {
 		return *p
 	}
-	if f := runtime.FuncForPC(g.pc); f != nil {
-		file, line := f.FileLine(g.pc)
-		return fmt.Sprintf("%s (%s:%d)", f.Name(), filepath.Base(file), line)
+	if g.pc != 0 {
+		if s, ok := siteNames.Load(g.pc); ok {
+			return s.(string)
+		}
+		if f := runtime.FuncForPC(g.pc); f != nil {
+			file, line := f.FileLine(g.pc)
+			s, _ := siteNames.LoadOrStore(g.pc, fmt.Sprintf("%s (%s:%d)", f.Name(), filepath.Base(file), line))
+			return s.(string)
+		}
 	}
 	return fmt.Sprintf("greenlet-%p", g)
 }
 
+// siteNames caches spawn-site names by function entry: a process has few
+// sites and may have a million greenlets to name.
+var siteNames sync.Map // uintptr -> string
+
 // SetName names g in dumps, reports and errors, and returns g. It may be
 // called from any goroutine at any time.
 func (g *Greenlet) SetName(name string) *Greenlet {
+	g.check("SetName")
 	g.name.Store(&name)
 	return g
 }
@@ -213,45 +234,54 @@ func (h *Hub) reportPanic(g *Greenlet) {
 
 // Ready reports whether g has ended.
 func (g *Greenlet) Ready() bool {
+	g.check("Ready")
 	var r bool
-	g.h.do(func() { r = g.state == stDead })
+	g.h.read(func() { r = g.state == stDead })
 	return r
 }
 
 // Successful reports whether g ended without error (a killed greenlet ends
 // successfully, as in gevent: GreenletExit is not a failure).
 func (g *Greenlet) Successful() bool {
+	g.check("Successful")
 	var r bool
-	g.h.do(func() { r = g.state == stDead && g.err == nil })
+	g.h.read(func() { r = g.state == stDead && g.err == nil })
 	return r
 }
 
 // Killed reports whether g ended because it was killed.
 func (g *Greenlet) Killed() bool {
+	g.check("Killed")
 	var r bool
-	g.h.do(func() { r = g.killed })
+	g.h.read(func() { r = g.killed })
 	return r
 }
 
 // Value returns what g's function returned (nil until it has ended, and for
 // greenlets spawned with a func() error).
 func (g *Greenlet) Value() any {
+	g.check("Value")
 	var v any
-	g.h.do(func() { v = g.value })
+	g.h.read(func() { v = g.value })
 	return v
 }
 
 // Err returns the error g ended with: its function's error, a *PanicError,
 // a timeout or deadlock error that unwound it, or nil.
 func (g *Greenlet) Err() error {
+	g.check("Err")
 	var err error
-	g.h.do(func() { err = g.err })
+	g.h.read(func() { err = g.err })
 	return err
 }
 
 // Link arranges for f(g) to run in a greenlet of its own once g has ended
 // (at once if it has).
 func (g *Greenlet) Link(f func(*Greenlet)) {
+	g.check("Link")
+	if f == nil {
+		panic("green: Link of a nil function")
+	}
 	g.h.do(func() {
 		if g.state == stDead {
 			g.h.enqueue(g.h.newGreenlet(func() (any, error) { f(g); return nil, nil }))

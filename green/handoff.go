@@ -213,3 +213,13 @@ func (h *Hub) relay(d *detach) {
 	raceReleaseHub(h)
 	d.in <- struct{}{}
 }
+
+// waitOf returns the foreign wait a detached greenlet was detached in.
+func (s *handoffState) waitOf(g *Greenlet) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.detached[g.w.gid]; d != nil {
+		return d.wait + " (detached)"
+	}
+	return ""
+}

@@ -3,6 +3,7 @@ package green
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/google/pprof/profile"
 )
 
 // Where the hub was held: every detach, and every hold the monitor reported,
@@ -191,4 +194,55 @@ func (h *Hub) HeldSites() []HeldSite {
 		return cmp.Or(cmp.Compare(b.Held, a.Held), cmp.Compare(a.Frame, b.Frame), cmp.Compare(a.Caller, b.Caller))
 	})
 	return out
+}
+
+// WriteHeldProfile writes where h was held (HeldSites, with each site's
+// stack) as a pprof profile, for `go tool pprof`: sample types "detaches"
+// and "holds" (counts) and "held" (nanoseconds), one sample per call site.
+func (h *Hub) WriteHeldProfile(w io.Writer) error {
+	s := &h.ho
+	s.mu.Lock()
+	sites := make([]*siteStat, 0, len(s.sites))
+	for _, st := range s.sites {
+		c := *st
+		sites = append(sites, &c)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(sites, func(a, b *siteStat) int {
+		return cmp.Or(cmp.Compare(a.Frame, b.Frame), cmp.Compare(a.Caller, b.Caller))
+	})
+	p := &profile.Profile{
+		SampleType: []*profile.ValueType{
+			{Type: "detaches", Unit: "count"},
+			{Type: "holds", Unit: "count"},
+			{Type: "held", Unit: "nanoseconds"},
+		},
+		DefaultSampleType: "held",
+		PeriodType:        &profile.ValueType{Type: "held", Unit: "nanoseconds"},
+		Period:            1,
+	}
+	funcs := map[[2]string]*profile.Function{}
+	locs := map[[3]any]*profile.Location{}
+	for _, st := range sites {
+		sample := &profile.Sample{Value: []int64{int64(st.Detaches), int64(st.Holds), int64(st.Held)}}
+		for _, f := range st.frames {
+			fk := [2]string{f.Function, f.File}
+			fn := funcs[fk]
+			if fn == nil {
+				fn = &profile.Function{ID: uint64(len(p.Function) + 1), Name: f.Function, SystemName: f.Function, Filename: f.File}
+				funcs[fk] = fn
+				p.Function = append(p.Function, fn)
+			}
+			lk := [3]any{f.Function, f.File, f.Line}
+			loc := locs[lk]
+			if loc == nil {
+				loc = &profile.Location{ID: uint64(len(p.Location) + 1), Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
+				locs[lk] = loc
+				p.Location = append(p.Location, loc)
+			}
+			sample.Location = append(sample.Location, loc)
+		}
+		p.Sample = append(p.Sample, sample)
+	}
+	return p.Write(w)
 }

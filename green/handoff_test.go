@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/pprof/profile"
+
 	"github.com/greenshim/greenshim/green"
 )
 
@@ -433,5 +435,37 @@ func TestHub_IntrospectionWhileHeld(t *testing.T) {
 	}
 	if s := h.Stats(); s.HeldBy != "" {
 		t.Errorf("HeldBy %q once the hub is free", s.HeldBy)
+	}
+}
+
+func TestHub_WriteHeldProfile(t *testing.T) {
+	h, _ := handoffHub(t, green.Options{})
+	ch := make(chan int)
+	err := run(t, h, func() error {
+		g := h.Spawn(func() error { <-ch; return nil })
+		green.Yield()
+		ch <- 1
+		return g.Join()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := h.WriteHeldProfile(&b); err != nil {
+		t.Fatal(err)
+	}
+	p, err := profile.Parse(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Sample) != 1 || p.Sample[0].Value[0] != 1 || p.Sample[0].Value[2] <= 0 {
+		t.Fatalf("samples %v", p.Sample)
+	}
+	var names []string
+	for _, loc := range p.Sample[0].Location {
+		names = append(names, loc.Line[0].Function.Name)
+	}
+	if !strings.Contains(strings.Join(names, " "), "TestHub_WriteHeldProfile") {
+		t.Errorf("the sample's stack %v does not name the test", names)
 	}
 }

@@ -1,6 +1,8 @@
 package green
 
 import (
+	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,11 +31,12 @@ type Options struct {
 	OnPanic func(*Greenlet)
 
 	// ThreadPoolSize is the number of goroutines in the hub's thread pool;
-	// zero means 10, as gevent's hub.threadpool.
+	// zero means 10, as gevent's hub.threadpool. Negative is invalid.
 	ThreadPoolSize int
 
 	// StartBatch bounds how many new greenlets start between two looks at
-	// timers and the inbox; zero means 256. See the package doc, # Scheduling.
+	// timers and the inbox; zero means 256. Negative is invalid. See the
+	// package doc, # Scheduling.
 	StartBatch int
 
 	// MaxStacks applies to virtual time only: once this many started
@@ -81,7 +84,7 @@ type Hub struct {
 
 	// Hub-only state.
 	runq    ring      // started greenlets ready to resume, FIFO
-	startq  ring      // spawned greenlets not yet started, FIFO
+	startq  waitq     // spawned greenlets not yet started, FIFO; a kill unlinks one (see kill)
 	direct  *Greenlet // resume before the queues (raw Switch hand-off)
 	runner  *Greenlet // the greenlet running the scheduler, if any (see giveUp)
 	round   int       // run-queue entries left in this round
@@ -107,6 +110,7 @@ type Hub struct {
 	tick     atomic.Uint64 // resumptions so far
 	lastCall atomic.Int64  // real time (since base) of the last post: outside activity
 	idling   atomic.Bool   // the loop is waiting for a timer or the inbox
+	draining atomic.Bool   // the loop is running what outside goroutines posted
 
 	mu      sync.Mutex // guards inbox, closed
 	inbox   []func()
@@ -117,8 +121,13 @@ type Hub struct {
 	afterMu sync.Mutex    // serializes access to hub state once the loop has ended
 }
 
-// New starts a hub on a goroutine of its own. Close stops it.
+// New starts a hub on a goroutine of its own. Close stops it. Invalid
+// options (a negative ThreadPoolSize or StartBatch, a nil *VirtualClock, a
+// VirtualClock another hub has taken) panic with a "green: " message that
+// names the field, before anything is started or taken: a failed New
+// leaves no hub behind and its VirtualClock free.
 func New(opts Options) *Hub {
+	opts.validate()
 	h := &Hub{opts: opts, base: time.Now(), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.lastCall.Store(-int64(deadlockGrace))
 	if vc, ok := opts.Clock.(*VirtualClock); ok && vc != nil {
@@ -144,6 +153,19 @@ func New(opts Options) *Hub {
 	return h
 }
 
+// validate panics, naming the field, if o is invalid.
+func (o Options) validate() {
+	if vc, ok := o.Clock.(*VirtualClock); ok && vc == nil {
+		panic("green: Options.Clock is a nil *VirtualClock; make one with NewVirtualClock")
+	}
+	if o.ThreadPoolSize < 0 {
+		panic(fmt.Sprintf("green: Options.ThreadPoolSize is negative (%d); zero means %d", o.ThreadPoolSize, DefaultThreadPoolSize))
+	}
+	if o.StartBatch < 0 {
+		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
+	}
+}
+
 // Clock returns the hub's clock.
 func (h *Hub) Clock() Clock {
 	if h.virtual != nil {
@@ -161,6 +183,17 @@ func (h *Hub) now() int64 {
 		return h.virtual.off.Load()
 	}
 	return int64(time.Since(h.base))
+}
+
+// after is the hub time d from now. It saturates: a duration meant as
+// "forever" (math.MaxInt64) must not wrap around into the past and fire at
+// once.
+func (h *Hub) after(d time.Duration) int64 {
+	now := h.now()
+	if d > 0 && now > math.MaxInt64-int64(d) {
+		return math.MaxInt64
+	}
+	return now + int64(d)
 }
 
 // timeAt converts hub time to a time.Time.
@@ -252,16 +285,17 @@ func (h *Hub) schedule(self *Greenlet) {
 			h.publish()
 		}
 		for k := h.opts.StartBatch; k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
-			if g := h.startq.pop(); g.state == stNew {
-				if h.closing && (g.x == nil || !g.x.outside) {
-					// A closing hub starts nothing new, except outside
-					// calls, which must report back to their goroutine.
-					g.killed = true
-					g.finish()
-					continue
-				}
-				h.start(g, self)
+			// Every entry is new: a greenlet killed before its start
+			// has left the queue (see kill), so none uses up the batch.
+			g := h.startq.pop()
+			if h.closing && (g.x == nil || !g.x.outside) {
+				// A closing hub starts nothing new, except outside
+				// calls, which must report back to their goroutine.
+				g.killed = true
+				g.finish()
+				continue
 			}
+			h.start(g, self)
 		}
 		if len(h.timers) > 0 {
 			h.fireTimers(h.now())
@@ -318,6 +352,7 @@ func (h *Hub) resume(g, self *Greenlet) {
 	}
 	if g.state == stDead {
 		if w.dead {
+			h.forget(w)
 			w.retire()
 			h.stats.Workers--
 		} else if w.g == nil {
@@ -342,6 +377,16 @@ func (h *Hub) start(g, self *Greenlet) {
 	h.resume(g, self)
 }
 
+// forget clears cur if its greenlet ran on w, which is about to stop. A
+// stopped worker's goroutine ends, and the runtime may give its record, and
+// so its getg(), to any new goroutine: cur left pointing at a greenlet of w
+// would make current take that goroutine for the greenlet.
+func (h *Hub) forget(w *worker) {
+	if g := h.cur.Load(); g != nil && g.w == w {
+		h.cur.Store(nil)
+	}
+}
+
 func (h *Hub) release(w *worker) {
 	h.idle = append(h.idle, w)
 }
@@ -356,6 +401,7 @@ func (h *Hub) trimWorkers(keep int) {
 		w := h.idle[n]
 		h.idle[n] = nil
 		h.idle = h.idle[:n]
+		h.forget(w)
 		w.stop()
 		h.stats.Workers--
 	}
@@ -491,7 +537,9 @@ func (h *Hub) drainInbox() {
 	h.inbox = nil
 	h.pending.Store(false)
 	h.mu.Unlock()
+	h.draining.Store(true) // the hub is busy, though it resumes no greenlet: see inspect
 	for _, f := range in {
 		f()
 	}
+	h.draining.Store(false)
 }

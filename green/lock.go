@@ -24,7 +24,7 @@ func (l *Lock) Bind(h *Hub) *Lock {
 
 // Lock locks l, waiting while it is held. The wait has no error result: in a
 // greenlet a Timeout, kill or deadlock unwinds from it (deferred calls run);
-// an outside goroutine panics if the hub closes meanwhile. If a kill arrives
+// an outside goroutine panics if the hub is closed or closes meanwhile. If a kill arrives
 // after the lock was handed to the waiter, the waiter holds the lock and is
 // killed at its next wait.
 func (l *Lock) Lock() { l.s.acquireOrUnwind(1, "Lock.Lock") }
@@ -40,6 +40,19 @@ func (l *Lock) LockTimeout(d time.Duration) error { return l.s.acquireErr(1, bou
 // Unlock unlocks l, handing it to the first waiter if any. It panics if l is
 // not locked.
 func (l *Lock) Unlock() { l.s.releaseFront(1, "Lock") }
+
+// relock locks l again after a Condition wait released it. It waits as
+// Lock does, but on a closed hub it leaves l as it is (see RLock.relock).
+func (l *Lock) relock() {
+	h := l.s.b.hub()
+	if c := h.current(); c != nil {
+		must(l.s.acquire(c, 1, block, 0, "Lock.Lock"))
+		return
+	}
+	if err := h.op(func(c *Greenlet) error { return l.s.acquire(c, 1, block, 0, "Lock.Lock") }); err != ErrClosed {
+		orPanic(err, "Lock.Lock")
+	}
+}
 
 // Locked reports whether l is held.
 func (l *Lock) Locked() bool { return l.s.availableFront(1) == 0 }

@@ -47,7 +47,7 @@ func (l *RLock) Lock() {
 		return
 	}
 	o := owner{gid: getg()}
-	orPanic(h.call2(func(c *Greenlet) error { return l.lock(c, o, 1, block, 0) }), "RLock.Lock")
+	orPanic(h.op(func(c *Greenlet) error { return l.lock(c, o, 1, block, 0) }), "RLock.Lock")
 }
 
 // TryLock locks l if it is free or the caller holds it, without waiting, and
@@ -78,7 +78,7 @@ func (l *RLock) lockErr(m mode, d time.Duration) error {
 	if o.g != nil {
 		return l.lock(o.g, o, 1, m, d)
 	}
-	return h.call2(func(c *Greenlet) error { return l.lock(c, o, 1, m, d) })
+	return h.op(func(c *Greenlet) error { return l.lock(c, o, 1, m, d) })
 }
 
 // lock makes o the owner, n levels deep (or one level deeper if it already
@@ -114,12 +114,16 @@ func (l *RLock) unlock(o owner, all bool) int {
 }
 
 // relock makes o the owner again, n levels deep, after a Condition wait
-// released it completely. It waits in the caller's context.
+// released it completely. It waits in the caller's context. On a closed hub
+// it leaves l as it is: every operation on l fails or does nothing then,
+// the caller's Unlock included.
 func (l *RLock) relock(o owner, n int) {
 	h := l.s.b.hub()
 	if o.g != nil && h.current() == o.g {
 		must(l.lock(o.g, o, n, block, 0))
 		return
 	}
-	orPanic(h.call2(func(c *Greenlet) error { return l.lock(c, o, n, block, 0) }), "RLock.Lock")
+	if err := h.op(func(c *Greenlet) error { return l.lock(c, o, n, block, 0) }); err != ErrClosed {
+		orPanic(err, "RLock.Lock")
+	}
 }

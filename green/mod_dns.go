@@ -89,6 +89,9 @@ func (d DNS) resolver() *net.Resolver {
 // pool (thread) or in a native region (pure) when called from a greenlet,
 // directly otherwise.
 func lookup[T any](ctx context.Context, d DNS, name string, fn func(ctx context.Context, r *net.Resolver) (T, error)) (T, error) {
+	if ctx == nil {
+		panic("green: DNS lookup of " + strconv.Quote(name) + " with a nil context")
+	}
 	r := d.resolver()
 	h := callerHub()
 	if h == nil {

@@ -38,7 +38,9 @@ var (
 //
 // The conns also have CloseWrite, CloseRead and NetConn (the conn of
 // package net underneath), the listeners SetDeadline and NetListener, the
-// packet conns NetPacketConn. Set deadlines and close through the module's
+// packet conns NetPacketConn. A conn dialed on a datagram network (udp,
+// unixgram, ip) is also a net.PacketConn, as package net's is: Go's own
+// resolver, dialing through the module, needs that to speak UDP. Set deadlines and close through the module's
 // values: a greenlet waiting on the hub's poller does not see a deadline set,
 // or a close made, on the value of package net underneath. A conn (or
 // packet conn) read at the same time by a greenlet and by a plain goroutine
@@ -98,6 +100,9 @@ func (s Socket) Dial(network, address string) (net.Conn, error) {
 // greenlet the connect (and any name lookup) runs on a goroutine of its own
 // while the greenlet waits.
 func (s Socket) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	if ctx == nil {
+		panic("green: Socket.DialContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	if g == nil {
 		c, err := s.dialer().DialContext(ctx, network, address)
@@ -127,6 +132,9 @@ func (s Socket) Listen(network, address string) (net.Listener, error) {
 // From a greenlet it runs on a goroutine of its own (it may look a name up)
 // while the greenlet waits.
 func (s Socket) ListenContext(ctx context.Context, network, address string) (net.Listener, error) {
+	if ctx == nil {
+		panic("green: Socket.ListenContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	var l net.Listener
 	var err error
@@ -153,6 +161,9 @@ func (s Socket) ListenPacket(network, address string) (net.PacketConn, error) {
 // ListenPacketContext copies (*net.ListenConfig).ListenPacket, through
 // s.ListenConfig; from a greenlet, as ListenContext.
 func (s Socket) ListenPacketContext(ctx context.Context, network, address string) (net.PacketConn, error) {
+	if ctx == nil {
+		panic("green: Socket.ListenPacketContext with a nil context")
+	}
 	g := callerGreenlet(s.Hub)
 	var pc net.PacketConn
 	var err error

@@ -130,7 +130,39 @@ func wrapConn(h *Hub, c net.Conn) net.Conn {
 		w.rc = rawConnOf(c)
 	}
 	w.rop.init()
+	if pc, ok := c.(net.PacketConn); ok && !w.stream {
+		return &datagramConn{conn: w, pc: pc}
+	}
 	return w
+}
+
+// datagramConn is a dialed datagram conn of the socket module (UDP,
+// unixgram, IP): a conn, and also a net.PacketConn, as package net's
+// *UDPConn is. Go's resolver depends on it: it tells a UDP exchange from a
+// TCP one by whether its conn is a net.PacketConn, and otherwise frames its
+// queries for TCP, which no name server understands over UDP.
+type datagramConn struct {
+	*conn
+	pc net.PacketConn // package net's conn, as a packet conn
+}
+
+// ReadFrom copies the ReadFrom of package net's conn on a connected socket:
+// it reads as Read does (from a greenlet, parking only the greenlet), and
+// the datagram comes from the peer the socket is connected to, the only
+// one the system lets through.
+func (c *datagramConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	n, err := c.conn.Read(p)
+	if err != nil {
+		return n, nil, err
+	}
+	return n, c.raddr, nil
+}
+
+// WriteTo copies the WriteTo of package net's conn, which refuses a
+// connected socket at once (net.ErrWriteToConnected for UDP): it never
+// waits.
+func (c *datagramConn) WriteTo(p []byte, addr net.Addr) (int, error) {
+	return c.pc.WriteTo(p, addr)
 }
 
 // NetConn returns the conn of package net underneath, for its own methods

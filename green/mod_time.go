@@ -82,11 +82,15 @@ func (t Time) Sleep(d time.Duration) {
 		h.Sleep(d)
 		return
 	}
-	if d <= 0 {
-		return
-	}
-	if h.virtual == nil {
-		time.Sleep(d)
+	if d <= 0 || h.virtual == nil {
+		// Nothing for the hub to do, but an outside call all the same:
+		// Stats counts it, and the goroutine waiting in it.
+		h.stats.addOutside()
+		if d > 0 {
+			h.stats.outWait.Add(1)
+			time.Sleep(d)
+			h.stats.outWait.Add(-1)
+		}
 		return
 	}
 	// Hold virtual time from the start of the call and again as the
@@ -163,6 +167,9 @@ func (t Time) AfterFunc(d time.Duration, f func()) iface.Timer {
 // WithTimeout copies context.WithTimeout, with the deadline on the hub's
 // clock: WithDeadline(parent, Now().Add(d)).
 func (t Time) WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		panic("green: Time.WithTimeout of a nil parent context")
+	}
 	h := t.hub()
 	if h.virtual == nil {
 		return context.WithTimeout(parent, d)
@@ -175,6 +182,9 @@ func (t Time) WithTimeout(parent context.Context, d time.Duration) (context.Cont
 // code that compares it with the wall clock (net.Dialer, conn deadlines)
 // misreads: give such code contexts of real time.
 func (t Time) WithDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
+	if parent == nil {
+		panic("green: Time.WithDeadline of a nil parent context")
+	}
 	h := t.hub()
 	if h.virtual == nil {
 		return context.WithDeadline(parent, d)

@@ -114,7 +114,7 @@ func (h *Hub) newVTimer(d, period time.Duration, f, hf func()) *vtimer {
 		registerHubChan(key, vt, timerFeeder{weak.Make(vt)})
 	}
 	vt.t.f = vt.fire
-	vt.do(func() { h.addTimer(&vt.t, h.now()+int64(d)) })
+	vt.do(func() { h.addTimer(&vt.t, h.after(d)) })
 	return vt
 }
 
@@ -127,7 +127,7 @@ func (vt *vtimer) do(f func()) {
 		f()
 		return
 	}
-	h.do(func() {
+	h.read(func() {
 		vt.outside = true
 		h.touchOutside()
 		f()
@@ -215,7 +215,7 @@ func (vt *vtimer) Reset(d time.Duration) bool {
 	var active bool
 	vt.do(func() {
 		active = vt.stop()
-		vt.h.addTimer(&vt.t, vt.h.now()+int64(d))
+		vt.h.addTimer(&vt.t, vt.h.after(d))
 	})
 	return active
 }
@@ -232,6 +232,6 @@ func (t vTicker) Reset(d time.Duration) {
 	t.do(func() {
 		t.stop()
 		t.period = d
-		t.h.addTimer(&t.t, t.h.now()+int64(d))
+		t.h.addTimer(&t.t, t.h.after(d))
 	})
 }

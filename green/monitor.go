@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -352,31 +351,4 @@ func monitorStack(g *Greenlet) string {
 		return fmt.Sprintf("(stack omitted: %d goroutines, and Go can only dump them all at once; Hub.Dump has every stack)", n)
 	}
 	return greenletStack(g, goroutineStacks())
-}
-
-// goroutineStacks returns the stacks of every goroutine.
-func goroutineStacks() []string {
-	buf := make([]byte, 1<<16)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	return strings.Split(string(buf), "\n\n")
-}
-
-// greenletStack returns the stack of g's goroutine, or a note saying why
-// there is none.
-func greenletStack(g *Greenlet, all []string) string {
-	w := g.w
-	if w == nil {
-		return "(not started)"
-	}
-	if s := w.stack(all); s != "" {
-		return s
-	}
-	return "(stack not found)"
 }

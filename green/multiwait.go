@@ -1,6 +1,7 @@
 package green
 
 import (
+	"fmt"
 	"iter"
 	"time"
 )
@@ -23,9 +24,11 @@ func (g *Greenlet) waitUnlink(n *notifier) { unlinkNote(&g.ext().notes, n) }
 // WaitOptions bound Wait. The zero value waits for every object, forever.
 type WaitOptions struct {
 	// Count is how many objects must be ready; zero (or more than there
-	// are) means all of them.
+	// are) means all of them. Negative panics.
 	Count int
-	// Timeout bounds the wait on the hub's clock; zero means no bound.
+	// Timeout bounds the wait on the hub's clock; zero means no bound, and
+	// a negative timeout has expired already (see the package doc,
+	// # Errors): Wait returns what is ready without waiting.
 	Timeout time.Duration
 }
 
@@ -35,6 +38,10 @@ type WaitOptions struct {
 // ready so far and a *TimeoutError (errors.Is(err, ErrTimeout)); other errors
 // are what ended the wait (ErrDeadlock, an enclosing Timeout, ErrClosed).
 func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
+	checkWaitables("Wait", objs)
+	if opt.Count < 0 {
+		panic(fmt.Sprintf("green: WaitOptions.Count is negative (%d); zero means all", opt.Count))
+	}
 	if len(objs) == 0 {
 		return nil, nil
 	}
@@ -67,6 +74,9 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		if c == nil {
 			return ErrClosed
 		}
+		if opt.Timeout < 0 {
+			return &TimeoutError{After: opt.Timeout}
+		}
 		woken := false
 		notes := make([]*notifier, len(pend))
 		for i, o := range pend {
@@ -88,7 +98,7 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		}()
 		if opt.Timeout > 0 {
 			c.sleep.g, c.sleep.f = c, nil
-			h.addTimer(&c.sleep, h.now()+int64(opt.Timeout))
+			h.addTimer(&c.sleep, h.after(opt.Timeout))
 		}
 		err := c.park("wait")
 		woken = true
@@ -108,26 +118,19 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 
 // IWait yields objs one by one as they become ready, as gevent's iwait;
 // timeout (zero: none) bounds the whole iteration on the hub's clock, which
-// then just ends. Stopping the loop early is fine.
+// then just ends: a negative timeout has expired already, so IWait yields
+// what is ready at the call and ends. Stopping the loop early is fine.
 func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
+	checkWaitables("IWait", objs)
 	return func(yield func(Waitable) bool) {
 		if len(objs) == 0 {
 			return
 		}
 		h := objs[0].waitHub()
-		var deadline time.Time
-		if timeout > 0 {
-			deadline = h.Now().Add(timeout)
-		}
+		left := remaining(h, timeout)
 		rest := append([]Waitable(nil), objs...)
 		for len(rest) > 0 {
-			opt := WaitOptions{Count: 1}
-			if timeout > 0 {
-				opt.Timeout = deadline.Sub(h.Now())
-				if opt.Timeout <= 0 {
-					return
-				}
-			}
+			opt := WaitOptions{Count: 1, Timeout: left()}
 			got, err := Wait(rest, opt)
 			for _, o := range got {
 				if !yield(o) {
@@ -150,9 +153,9 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 // JoinOptions are JoinAll's, after gevent's joinall. The zero value joins
 // every greenlet, forever, ignoring their errors.
 type JoinOptions struct {
-	Timeout     time.Duration // zero: no bound
+	Timeout     time.Duration // zero: no bound; negative: expired already, as WaitOptions.Timeout
 	StopOnError bool          // return at the first greenlet that ends with an error (raise_error)
-	Count       int           // return once this many have ended; zero: all
+	Count       int           // return once this many have ended; zero: all; negative panics
 }
 
 // JoinAll waits for the greenlets in gs as opt says and returns those that
@@ -160,8 +163,14 @@ type JoinOptions struct {
 // timeout passed first, the first failing greenlet's error with
 // StopOnError, or what ended the wait.
 func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
+	if opt.Count < 0 {
+		panic(fmt.Sprintf("green: JoinOptions.Count is negative (%d); zero means all", opt.Count))
+	}
 	ws := make([]Waitable, len(gs))
 	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("green: JoinAll of a nil greenlet (gs[%d])", i))
+		}
 		ws[i] = g
 	}
 	var out []*Greenlet
@@ -179,21 +188,10 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	h := gs[0].h
-	var deadline time.Time
-	if opt.Timeout > 0 {
-		deadline = h.Now().Add(opt.Timeout)
-	}
+	left := remaining(gs[0].h, opt.Timeout)
 	rest := ws
 	for len(out) < need {
-		wo := WaitOptions{Count: 1}
-		if opt.Timeout > 0 {
-			wo.Timeout = deadline.Sub(h.Now())
-			if wo.Timeout <= 0 {
-				return out, &TimeoutError{After: opt.Timeout}
-			}
-		}
-		got, err := Wait(rest, wo)
+		got, err := Wait(rest, WaitOptions{Count: 1, Timeout: left()})
 		for _, w := range got {
 			g := w.(*Greenlet)
 			out = append(out, g)
@@ -215,4 +213,45 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 		}
 	}
 	return out, nil
+}
+
+// remaining returns a function that tells, at each call, how much of
+// timeout is left on h's clock, as a WaitOptions.Timeout: zero (no bound)
+// for a zero timeout, negative once it has run out.
+func remaining(h *Hub, timeout time.Duration) func() time.Duration {
+	if timeout == 0 {
+		return func() time.Duration { return 0 }
+	}
+	if timeout < 0 {
+		return func() time.Duration { return timeout }
+	}
+	deadline := h.Now().Add(timeout)
+	return func() time.Duration {
+		if d := deadline.Sub(h.Now()); d > 0 {
+			return d
+		}
+		return -1
+	}
+}
+
+// checkWaitables panics, naming the first, if objs holds a nil object or a
+// nil pointer of a Waitable type: the misuse is reported at the call, not
+// as a nil dereference inside the wait.
+func checkWaitables(what string, objs []Waitable) {
+	for i, o := range objs {
+		var isNil bool
+		switch o := o.(type) {
+		case nil:
+			isNil = true
+		case *Greenlet:
+			isNil = o == nil
+		case *Event:
+			isNil = o == nil
+		case *AsyncResult:
+			isNil = o == nil
+		}
+		if isNil {
+			panic(fmt.Sprintf("green: %s on a nil object (objs[%d])", what, i))
+		}
+	}
 }

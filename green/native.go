@@ -16,6 +16,9 @@ var errNativeGoexit = errors.New("green: native function called runtime.Goexit (
 // error saying so). Unlike the ThreadPool it does not bound how many run at
 // once. Called from an outside goroutine it just calls fn.
 func (h *Hub) Native(fn func() error) error {
+	if fn == nil {
+		panic("green: Native of a nil function")
+	}
 	c := h.current()
 	if c == nil {
 		_, err := runNative(func() (any, error) { return nil, fn() })

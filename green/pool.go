@@ -54,8 +54,19 @@ type Spawner interface {
 	group() *group
 }
 
-func (p *Pool) group() *group  { return &p.g }
-func (g *Group) group() *group { return &g.g }
+func (p *Pool) group() *group {
+	if p == nil {
+		panic("green: a nil *Pool used as a Spawner")
+	}
+	return &p.g
+}
+
+func (g *Group) group() *group {
+	if g == nil {
+		panic("green: a nil *Group used as a Spawner")
+	}
+	return &g.g
+}
 
 // Bind binds g to h, for a Group whose first user might be an outside
 // goroutine of a hub other than the default one. It panics if g is already
@@ -65,13 +76,16 @@ func (g *Group) Bind(h *Hub) *Group {
 	return g
 }
 
-// Spawn starts fn in a new greenlet of the group's hub and adds it to g.
-func (g *Group) Spawn(fn func() error) *Greenlet {
-	return g.g.spawnFront(wrapErr(fn), funcPC(fn), "Group.Spawn")
-}
+// Spawn starts fn in a new greenlet of the group's hub and adds it to g. On
+// a closed hub it returns a greenlet that ended unstarted with Err
+// ErrClosed, as Hub.Spawn does.
+func (g *Group) Spawn(fn func() error) *Greenlet { return g.g.spawnFront(wrapErr(fn), funcPC(fn), "Group.Spawn") }
 
 // SpawnValue is Spawn for a function with a result.
 func (g *Group) SpawnValue(fn func() (any, error)) *Greenlet {
+	if fn == nil {
+		panic("green: Group.SpawnValue of a nil function")
+	}
 	return g.g.spawnFront(fn, funcPC(fn), "Group.Spawn")
 }
 
@@ -109,13 +123,15 @@ func (p *Pool) Bind(h *Hub) *Pool {
 // Spawn waits until p has a free slot, then starts fn in a new greenlet that
 // holds the slot until it ends. The wait has no error result: in a greenlet
 // a Timeout, kill or deadlock unwinds from it; an outside goroutine panics
-// if the hub closes meanwhile.
-func (p *Pool) Spawn(fn func() error) *Greenlet {
-	return p.g.spawnFront(wrapErr(fn), funcPC(fn), "Pool.Spawn")
-}
+// on a deadlock. If the hub is closed or closes meanwhile, Spawn returns a
+// greenlet that ended unstarted with Err ErrClosed, as Hub.Spawn does.
+func (p *Pool) Spawn(fn func() error) *Greenlet { return p.g.spawnFront(wrapErr(fn), funcPC(fn), "Pool.Spawn") }
 
 // SpawnValue is Spawn for a function with a result.
 func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet {
+	if fn == nil {
+		panic("green: Pool.SpawnValue of a nil function")
+	}
 	return p.g.spawnFront(fn, funcPC(fn), "Pool.Spawn")
 }
 
@@ -172,14 +188,9 @@ func wrapErr(fn func() error) func() (any, error) {
 	return func() (any, error) { return nil, fn() }
 }
 
-func (g *group) inspect(f func()) {
-	h := g.b.hub()
-	if h.current() != nil {
-		f()
-		return
-	}
-	h.do(f)
-}
+// inspect runs f in hub context, for the read-only methods; on a closed hub
+// they answer from its final state.
+func (g *group) inspect(f func()) { g.b.hub().read(f) }
 
 func (g *group) lenFront() int {
 	var n int
@@ -220,11 +231,18 @@ func (g *group) spawnFront(fn func() (any, error), pc uintptr, what string) *Gre
 		return gr
 	}
 	var gr *Greenlet
-	orPanic(h.call2(func(c *Greenlet) error {
+	err := h.op(func(c *Greenlet) error {
 		var err error
 		gr, err = g.spawn(c, fn, pc, nil)
 		return err
-	}), what)
+	})
+	if err == ErrClosed {
+		// As Hub.Spawn on a closed hub: a greenlet that ended unstarted.
+		gr = h.newGreenlet(fn)
+		gr.state, gr.err = stDead, ErrClosed
+		return gr
+	}
+	orPanic(err, what)
 	return gr
 }
 
@@ -336,14 +354,17 @@ type member struct {
 }
 
 func (g *group) addFront(gr *Greenlet) {
+	if gr == nil {
+		panic("green: Add of a nil greenlet")
+	}
 	h := g.b.hub()
 	if gr.h != h {
 		panic("green: Add of a greenlet of another hub")
 	}
-	g.inspect(func() { g.add(gr, nil) })
+	h.do(func() { g.add(gr, nil) })
 }
 
-func (g *group) discardFront(gr *Greenlet) { g.inspect(func() { g.discard(gr) }) }
+func (g *group) discardFront(gr *Greenlet) { g.b.hub().do(func() { g.discard(gr) }) }
 
 // discard removes gr from the members and passes its slot on. Hub context.
 func (g *group) discard(gr *Greenlet) {

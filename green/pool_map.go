@@ -12,6 +12,12 @@ import (
 // *PanicError, one killed with ErrKilled), or the error that ended the wait;
 // every call runs regardless.
 func Map[In, Out any](p Spawner, items []In, f func(In) (Out, error)) ([]Out, error) {
+	if p == nil {
+		panic("green: Map on a nil Spawner")
+	}
+	if f == nil {
+		panic("green: Map of a nil function")
+	}
 	out := make([]Out, 0, len(items))
 	var first error
 	for v, err := range Imap(p, slices.Values(items), f) {
@@ -56,8 +62,14 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 	if f == nil {
 		panic("green: Imap of a nil function")
 	}
+	if items == nil {
+		panic("green: Imap of a nil iterator")
+	}
+	if p == nil {
+		panic("green: Imap on a nil Spawner")
+	}
+	g := p.group() // a nil *Pool or *Group panics here, at the call
 	return func(yield func(Out, error) bool) {
-		g := p.group()
 		h := g.b.hub()
 		// Calls report through an unbounded queue, from the hub-context
 		// note that runs when their greenlet ends, however it ends: a
@@ -91,7 +103,8 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 		// iterator panicked, a wait for a slot failed) when it ends,
 		// however it ends.
 		var feeder *Greenlet
-		h.do(func() {
+		var zero Out
+		if !h.do(func() {
 			feeder = h.newGreenlet(feed)
 			feeder.SetName("Imap feeder")
 			h.enqueue(feeder)
@@ -99,7 +112,10 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 			x.notes = append(x.notes, &notifier{f: func() {
 				results.q.put(nil, fifo, result[Out]{i: -1, n: n, err: feeder.err}, nowait, 0)
 			}})
-		})
+		}) {
+			yield(zero, ErrClosed)
+			return
+		}
 		stopped := false
 		stop := func() {
 			stopped = true
@@ -120,7 +136,6 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 				}
 			})
 		}()
-		var zero Out
 		pending := map[int]result[Out]{}
 		next, total := 0, -1
 		for total < 0 || next < total {

@@ -62,7 +62,7 @@ func (q *queue[T]) putFront(k kind, v T, m mode, d time.Duration) error {
 	if c := h.current(); c != nil {
 		return q.put(c, k, v, m, d)
 	}
-	return h.call2(func(c *Greenlet) error { return q.put(c, k, v, m, d) })
+	return h.op(func(c *Greenlet) error { return q.put(c, k, v, m, d) })
 }
 
 func (q *queue[T]) getFront(k kind, m mode, d time.Duration) (T, error) {
@@ -71,7 +71,7 @@ func (q *queue[T]) getFront(k kind, m mode, d time.Duration) (T, error) {
 		return q.get(c, k, m, d)
 	}
 	var v T
-	err := h.call2(func(c *Greenlet) error {
+	err := h.op(func(c *Greenlet) error {
 		var err error
 		v, err = q.get(c, k, m, d)
 		return err
@@ -79,15 +79,9 @@ func (q *queue[T]) getFront(k kind, m mode, d time.Duration) (T, error) {
 	return v, err
 }
 
-// inspect runs f in hub context, for the read-only methods.
-func (q *queue[T]) inspect(f func()) {
-	h := q.b.hub()
-	if h.current() != nil {
-		f()
-		return
-	}
-	h.do(f)
-}
+// inspect runs f in hub context, for the read-only methods; on a closed hub
+// they answer from its final state.
+func (q *queue[T]) inspect(f func()) { q.b.hub().read(f) }
 
 func (q *queue[T]) length() (n int) { q.inspect(func() { n = q.n }); return n }
 func (q *queue[T]) full() (f bool)  { q.inspect(func() { f = q.max > 0 && q.n >= q.max }); return f }

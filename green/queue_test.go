@@ -12,14 +12,19 @@ import (
 	"github.com/greenshim/greenshim/green"
 )
 
-// intQueue is what the queue tests need from every queue type.
-type intQueue interface {
+// putGetter is what the four queues and Channel share.
+type putGetter interface {
 	Put(int) error
 	TryPut(int) error
 	PutTimeout(int, time.Duration) error
 	Get() (int, error)
 	TryGet() (int, error)
 	GetTimeout(time.Duration) (int, error)
+}
+
+// intQueue is what the queue tests need from every queue type.
+type intQueue interface {
+	putGetter
 	Peek() (int, error)
 	Len() int
 	Empty() bool

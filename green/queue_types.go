@@ -329,7 +329,7 @@ func (q *JoinableQueue[T]) Maxsize() int {
 
 // TaskDone marks one item taken from q as processed. It panics if called
 // more times than items were put.
-func (q *JoinableQueue[T]) TaskDone() { q.q.inspect(q.q.taskDone) }
+func (q *JoinableQueue[T]) TaskDone() { q.q.b.hub().do(q.q.taskDone) }
 
 // Unfinished returns the number of items put and not yet marked done.
 func (q *JoinableQueue[T]) Unfinished() int {

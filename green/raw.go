@@ -14,14 +14,18 @@ func (h *Hub) Raw(fn func(any) (any, error)) *Greenlet {
 	g.pc = funcPC(fn)
 	g.ext().raw = fn
 	g.x.parent = h.current()
-	h.do(func() { h.all.add(g) })
+	if !h.do(func() { h.all.add(g) }) {
+		// As Spawn on a closed hub: a greenlet that ended unstarted.
+		g.state, g.err = stDead, ErrClosed
+	}
 	return g
 }
 
 // Parent returns the greenlet that receives g's result when g ends, or nil.
 func (g *Greenlet) Parent() *Greenlet {
+	g.check("Parent")
 	var p *Greenlet
-	g.h.do(func() {
+	g.h.read(func() {
 		if g.x != nil {
 			p = g.x.parent
 		}
@@ -32,6 +36,7 @@ func (g *Greenlet) Parent() *Greenlet {
 // SetParent makes p the greenlet that receives g's result. It panics if that
 // would make a cycle.
 func (g *Greenlet) SetParent(p *Greenlet) {
+	g.check("SetParent")
 	g.h.do(func() {
 		for q := p; q != nil; q = q.Parent() {
 			if q == g {
@@ -61,6 +66,7 @@ func (g *Greenlet) Throw(err error) (any, error) {
 }
 
 func (g *Greenlet) switchTo(v any, err error) (any, error) {
+	g.check("Switch")
 	h := g.h
 	c := h.current()
 	if c == nil {

@@ -28,7 +28,7 @@ func (g *Greenlet) sleepFor(d time.Duration) error {
 	}
 	h := g.h
 	g.sleep.g, g.sleep.f = g, nil
-	h.addTimer(&g.sleep, h.now()+int64(d))
+	h.addTimer(&g.sleep, h.after(d))
 	// Every early end disarms the timer: park's leaveWait, or interrupt.
 	return g.park("sleep")
 }

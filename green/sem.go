@@ -42,7 +42,7 @@ func (s *Semaphore) Bind(h *Hub) *Semaphore {
 
 // Acquire takes a permit, waiting while there is none. The wait has no error
 // result: in a greenlet a Timeout, kill or deadlock unwinds from it; an
-// outside goroutine panics if the hub closes meanwhile.
+// outside goroutine panics if the hub is closed or closes meanwhile.
 func (s *Semaphore) Acquire() { s.acquireOrUnwind(0, "Semaphore.Acquire") }
 
 // TryAcquire takes a permit if one is free, without waiting, and reports
@@ -117,7 +117,7 @@ func (s *Semaphore) acquireOrUnwind(zb int, what string) {
 		must(s.acquire(c, zb, block, 0, what))
 		return
 	}
-	orPanic(h.call2(func(c *Greenlet) error { return s.acquire(c, zb, block, 0, what) }), what)
+	orPanic(h.op(func(c *Greenlet) error { return s.acquire(c, zb, block, 0, what) }), what)
 }
 
 func (s *Semaphore) acquireErr(zb int, m mode, d time.Duration) error {
@@ -125,7 +125,7 @@ func (s *Semaphore) acquireErr(zb int, m mode, d time.Duration) error {
 	if c := h.current(); c != nil {
 		return s.acquire(c, zb, m, d, "Semaphore.Acquire")
 	}
-	return h.call2(func(c *Greenlet) error { return s.acquire(c, zb, m, d, "Semaphore.Acquire") })
+	return h.op(func(c *Greenlet) error { return s.acquire(c, zb, m, d, "Semaphore.Acquire") })
 }
 
 func (s *Semaphore) try(zb int) bool {
@@ -148,7 +148,7 @@ func (s *Semaphore) availableFront(zb int) int {
 		return s.avail
 	}
 	var n int
-	h.do(func() { s.init(zb); n = s.avail })
+	h.read(func() { s.init(zb); n = s.avail })
 	return n
 }
 

@@ -2,6 +2,7 @@ package green
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -52,7 +53,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 		h.stats.Spawned++
 		// The greenlet's own sleep timer: Kill before the start disarms it.
 		g.sleep.f = func() { h.startq.push(g) }
-		h.addTimer(&g.sleep, h.now()+int64(d))
+		h.addTimer(&g.sleep, h.after(d))
 	}
 	if h.current() != nil {
 		arm()
@@ -66,6 +67,9 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 // ends; the caller waits as an outside goroutine. It may not be called from a
 // greenlet of h.
 func (h *Hub) Run(main func() error) error {
+	if main == nil {
+		panic("green: Run of a nil function")
+	}
 	if h.current() != nil {
 		panic("green: Run called from a greenlet of its own hub")
 	}
@@ -91,6 +95,7 @@ func (h *Hub) Run(main func() error) error {
 
 // Join waits until g has ended and returns its Err.
 func (g *Greenlet) Join() error {
+	g.check("Join")
 	if c := g.h.current(); c != nil {
 		return g.joinFrom(c)
 	}
@@ -128,6 +133,7 @@ func (g *Greenlet) joinFrom(c *Greenlet) error {
 // JoinTimeout is Join bounded by d: it returns an error matching ErrTimeout
 // if g has not ended by then.
 func (g *Greenlet) JoinTimeout(d time.Duration) error {
+	g.check("JoinTimeout")
 	var err error
 	if terr := g.h.withTimeout(d, func() error { err = g.Join(); return err }); terr != nil && err == nil {
 		return terr
@@ -136,7 +142,10 @@ func (g *Greenlet) JoinTimeout(d time.Duration) error {
 }
 
 // call2 runs f in hub context with the calling greenlet, from a greenlet of h
-// directly or from an outside goroutine through an outside call.
+// directly or from an outside goroutine through an outside call. It is for
+// waits on a state that stays once reached (a greenlet's end, a set Event):
+// once the hub has closed, it calls f(nil), which answers from the final
+// state or returns ErrClosed if it would have to wait.
 func (h *Hub) call2(f func(c *Greenlet) error) error {
 	if c := h.current(); c != nil {
 		err := f(c)
@@ -153,12 +162,29 @@ func (h *Hub) call2(f func(c *Greenlet) error) error {
 	return err
 }
 
+// op runs f, an operation that changes a primitive's state or waits for
+// one to change (a Put, a Get, an Acquire), in hub context with the calling
+// greenlet, as call2 does. Once Close has been called it returns ErrClosed
+// without running f: operations on a closed hub fail.
+func (h *Hub) op(f func(c *Greenlet) error) error {
+	if c := h.current(); c != nil {
+		return f(c)
+	}
+	return h.call(func() error {
+		if h.closing {
+			return ErrClosed
+		}
+		return f(h.current())
+	})
+}
+
 // Kill kills g and waits until it has ended: g unwinds from the wait it is
 // parked in (its deferred calls run) and ends with Killed true and a nil Err,
 // as gevent's GreenletExit. A greenlet that has not started never runs. A
 // greenlet killing itself unwinds at once. Kill from outside a greenlet of h
 // waits only the caller.
 func (g *Greenlet) Kill() {
+	g.check("Kill")
 	g.h.call2(func(c *Greenlet) error {
 		g.h.kill(g, c)
 		if c != nil && g.state != stDead {
@@ -174,6 +200,7 @@ func (g *Greenlet) Kill() {
 
 // KillAsync asks g to die and returns without waiting.
 func (g *Greenlet) KillAsync() {
+	g.check("KillAsync")
 	if g.h.current() == g {
 		panic(unwind{errKill})
 	}
@@ -185,7 +212,13 @@ func (h *Hub) kill(g, c *Greenlet) {
 	switch g.state {
 	case stDead:
 	case stNew:
-		if g.sleep.idx >= 0 { // not started: never will
+		// Not started: never will. It leaves the start queue (or its
+		// SpawnLater timer) now, so that it costs nothing there: a hub
+		// that spawns and kills faster than it starts greenlets would
+		// otherwise pile up dead entries that new greenlets and outside
+		// calls queue behind.
+		h.startq.remove(g)
+		if g.sleep.idx >= 0 {
 			h.timers.remove(&g.sleep)
 		}
 		g.killed = true
@@ -204,6 +237,11 @@ func (h *Hub) kill(g, c *Greenlet) {
 
 // KillAll kills every greenlet in gs and waits for them all.
 func KillAll(gs ...*Greenlet) {
+	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("green: KillAll of a nil greenlet (gs[%d])", i))
+		}
+	}
 	for _, g := range gs {
 		g.KillAsync()
 	}
@@ -216,6 +254,7 @@ func KillAll(gs ...*Greenlet) {
 // matching ErrTimeout if g has not ended by then (it still will, at its next
 // wait point).
 func (g *Greenlet) KillTimeout(d time.Duration) error {
+	g.check("KillTimeout")
 	g.KillAsync()
 	if err := g.JoinTimeout(d); errors.Is(err, ErrTimeout) {
 		return err

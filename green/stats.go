@@ -19,8 +19,10 @@ type Stats struct {
 	Idle     int // of which idle, kept for the next greenlet
 
 	// OutsideCalls counts green operations called from outside goroutines
-	// (plain `go` goroutines); OutsideWaiting is how many such goroutines
-	// are waiting in one now. They block only themselves, never the hub.
+	// (plain `go` goroutines), green.Time's Sleep included; OutsideWaiting
+	// is how many such goroutines are waiting in one now. They block only
+	// themselves, never the hub. Looking at the hub (Stats, Info, Dump)
+	// counts in neither.
 	OutsideCalls   uint64
 	OutsideWaiting int
 
@@ -65,11 +67,10 @@ type hubStats struct {
 func (s *hubStats) addOutside() { s.outside.Add(1) }
 
 // Stats returns a snapshot of h's counters. It answers within a few
-// milliseconds even while a greenlet holds the hub (see HeldBy), as long
-// as the blocking monitor or the hand-off is on.
+// milliseconds even while a greenlet holds the hub (see HeldBy).
 func (h *Hub) Stats() Stats {
-	var s Stats
-	if !h.inspect(func() { s = h.hubStats() }) {
+	s, ok := inspect(h, h.hubStats)
+	if !ok {
 		if p := h.pub.Load(); p != nil {
 			s = *p
 		}
@@ -111,44 +112,54 @@ func (h *Hub) publish() {
 	h.wantPub.Store(false)
 }
 
-// heldBound is how long an outside Stats, Info or Dump waits for a hub that
-// a greenlet holds before it answers from published state.
+// heldBound is how long an outside Stats, Info or Dump waits for a hub whose
+// tick stands still before it answers from published state.
 const heldBound = 5 * time.Millisecond
 
-// inspect runs f in hub context, as do does, but an outside caller gives
-// up (false) once a greenlet has held the hub for heldBound, as the
-// monitor sees it; f must not park, and may still run later.
-func (h *Hub) inspect(f func()) bool {
+// inspect returns f's result, run in hub context, as look does; but an
+// outside caller gives up (false) once the hub has resumed no greenlet for
+// heldBound while neither idle nor running what was posted to it: a
+// greenlet holds it. f must not park; given up on, it still runs later, and
+// its result is dropped.
+func inspect[T any](h *Hub, f func() T) (T, bool) {
 	if h.current() != nil {
-		f()
-		return true
+		return f(), true
 	}
-	done := make(chan struct{})
-	if !h.post(func() { f(); close(done) }) {
-		h.do(f) // closed: runs under afterMu
-		return true
+	done := make(chan T, 1)
+	if !h.post(func() { done <- f() }) {
+		// Closed: as look, answer from the final state.
+		var v T
+		h.look(func() { v = f() })
+		return v, true
 	}
 	t := time.NewTicker(time.Millisecond)
 	defer t.Stop()
+	tick, since := h.tick.Load(), time.Now()
 	for {
 		select {
-		case <-done:
-			return true
-		case <-t.C:
-			if _, d := h.holder(); d >= heldBound {
-				return false
+		case v := <-done:
+			return v, true
+		case now := <-t.C:
+			if tk := h.tick.Load(); tk != tick || h.idling.Load() || h.draining.Load() {
+				tick, since = tk, now
+			} else if now.Sub(since) >= heldBound && h.cur.Load() != nil {
+				var zero T
+				return zero, false
 			}
 		}
 	}
 }
 
-// holder names the greenlet holding h and for how long, as the monitor sees
-// it, or returns zero values if none does.
+// holder names the greenlet holding h and for how long, as the monitor saw
+// it last (at least heldBound, found by inspect, if the monitor is off).
 func (h *Hub) holder() (string, time.Duration) {
-	since := h.ho.heldSince.Load()
 	g := h.cur.Load()
-	if since == 0 || g == nil {
+	if g == nil {
 		return "", 0
 	}
-	return g.Name(), time.Since(time.Unix(0, since))
+	d := heldBound
+	if since := h.ho.heldSince.Load(); since != 0 {
+		d = max(d, time.Since(time.Unix(0, since)))
+	}
+	return g.Name(), d
 }

@@ -61,6 +61,9 @@ func (p *ThreadPool) Spawn(fn func() (any, error)) *AsyncResult {
 // greenlet waits. A panic in fn is returned as a *PanicError, a
 // runtime.Goexit in fn as an error saying so.
 func (p *ThreadPool) Apply(fn func() (any, error)) (any, error) {
+	if fn == nil {
+		panic("green: ThreadPool.Apply of a nil function")
+	}
 	return p.Spawn(fn).Get()
 }
 
@@ -70,6 +73,9 @@ func (p *ThreadPool) Apply(fn func() (any, error)) (any, error) {
 func (p *ThreadPool) Map(n int, fn func(i int) (any, error)) ([]any, error) {
 	if n < 0 {
 		panic("green: ThreadPool.Map with negative n")
+	}
+	if fn == nil {
+		panic("green: ThreadPool.Map of a nil function")
 	}
 	rs := make([]*AsyncResult, n)
 	for i := range rs {

@@ -36,7 +36,7 @@ func (h *Hub) startTimeout(g *Greenlet, d time.Duration, err error) *timeout {
 		te.t = t
 	}
 	t.t = timer{idx: -1, f: func() { h.fireTimeout(g, err) }}
-	h.addTimer(&t.t, h.now()+int64(d))
+	h.addTimer(&t.t, h.after(d))
 	g.ext().timeouts = append(g.x.timeouts, t)
 	return t
 }
@@ -72,10 +72,10 @@ func (t *timeout) cancel() {
 // withTimeout runs fn in the calling greenlet (or, from outside, in an
 // outside call) with its waits bounded by d.
 func (h *Hub) withTimeout(d time.Duration, fn func() error) error {
-	return h.call2(func(c *Greenlet) error {
-		if c == nil {
-			return ErrClosed
-		}
+	if fn == nil {
+		panic("green: WithTimeout of a nil function")
+	}
+	return h.op(func(c *Greenlet) error {
 		te := &TimeoutError{After: d}
 		t := h.startTimeout(c, d, te)
 		defer t.cancel()
@@ -126,10 +126,13 @@ func WithContext(ctx context.Context, fn func() error) error {
 // WithContext is the package-level WithContext on h: from an outside
 // goroutine, fn runs in a greenlet of h.
 func (h *Hub) WithContext(ctx context.Context, fn func() error) error {
-	return h.call2(func(c *Greenlet) error {
-		if c == nil {
-			return ErrClosed
-		}
+	if ctx == nil {
+		panic("green: WithContext with a nil context")
+	}
+	if fn == nil {
+		panic("green: WithContext of a nil function")
+	}
+	return h.op(func(c *Greenlet) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -85,17 +85,38 @@ func must(err error) {
 	}
 }
 
-// do runs f in hub context: directly when called by a greenlet of h,
-// otherwise (an outside goroutine) in a fresh greenlet of h while the caller
-// waits. f may park only if it is called from a greenlet or can tolerate the
-// extra greenlet. A panic in f is re-raised in the caller.
-func (h *Hub) do(f func()) {
+// do runs f, which changes the state of the hub or of a primitive, in hub
+// context: directly when called by a greenlet of h, otherwise (an outside
+// goroutine) in a fresh greenlet of h while the caller waits. On a closed
+// hub it does nothing and reports false: operations on a closed hub have no
+// effect (see Close). f may park only if it is called from a greenlet or
+// can tolerate the extra greenlet. A panic in f is re-raised in the caller.
+func (h *Hub) do(f func()) bool {
+	if h.current() != nil {
+		f()
+		return true
+	}
+	return h.call(func() error { f(); return nil }) != ErrClosed
+}
+
+// read runs f, which only reads state (or, like a timer's Stop, keeps the
+// hub's final state consistent), in hub context as do does; once the hub
+// has closed it runs f anyway, on the caller, so that reads answer from the
+// final state.
+func (h *Hub) read(f func()) { h.readAs(f, true) }
+
+// look is read for the calls that only look at the hub itself (Stats,
+// Info): they are not counted as outside calls, so that reading
+// Stats.OutsideCalls does not change it.
+func (h *Hub) look(f func()) { h.readAs(f, false) }
+
+func (h *Hub) readAs(f func(), counted bool) {
 	if h.current() != nil {
 		f()
 		raceReleaseHub(h)
 		return
 	}
-	if err := h.call(func() error { f(); return nil }); err == ErrClosed {
+	if err := h.callAs(func() error { f(); return nil }, counted); err == ErrClosed {
 		// The loop has ended (or is ending): once it has, only outside
 		// goroutines touch the hub's state, one at a time under afterMu,
 		// and done's close orders them after the loop's last writes.
@@ -116,10 +137,16 @@ type outcome struct {
 // it: this is how plain goroutines (inside net/http, say) use green
 // primitives, blocking only themselves. It returns ErrClosed if the hub is
 // closed or closes meanwhile.
-func (h *Hub) call(f func() error) error {
-	h.stats.addOutside()
-	h.stats.outWait.Add(1)
-	defer h.stats.outWait.Add(-1)
+func (h *Hub) call(f func() error) error { return h.callAs(f, true) }
+
+// callAs is call; counted says whether Stats counts it in OutsideCalls and
+// OutsideWaiting.
+func (h *Hub) callAs(f func() error, counted bool) error {
+	if counted {
+		h.stats.addOutside()
+		h.stats.outWait.Add(1)
+		defer h.stats.outWait.Add(-1)
+	}
 	done := make(chan outcome, 1)
 	ok := h.post(func() {
 		g := h.newGreenlet(func() (any, error) {

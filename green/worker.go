@@ -1,9 +1,8 @@
 package green
 
 import (
-	"fmt"
 	"iter"
-	"strings"
+	"unsafe"
 )
 
 // worker is a coroutine (iter.Pull) that runs greenlets one after another.
@@ -60,15 +59,8 @@ func (w *worker) retire() {
 	<-done
 }
 
-// stack returns the stack of w's goroutine, found in a dump of all
-// goroutines by the receiver of its body frame; stacks are costly, so only
-// dumps and monitor reports ask for them.
-func (w *worker) stack(all []string) string {
-	key := fmt.Sprintf("green.(*worker).body(%p", w)
-	for _, s := range all {
-		if strings.Contains(s, key) {
-			return s
-		}
-	}
-	return ""
+// stackIn returns the stack of w's goroutine from stacks (see
+// goroutineStacks), or "" if it is not there.
+func (w *worker) stackIn(stacks map[uintptr]string) string {
+	return stacks[uintptr(unsafe.Pointer(w))]
 }

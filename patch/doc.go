@@ -59,7 +59,10 @@
 // a subscriber to WillPatchAll vetoes the whole patch; from WillPatchModule,
 // that module. The report shows each veto with its reason. Errors from Did
 // events cannot undo anything and become warnings. Subscribers must not call
-// PatchAll or Restore.
+// PatchAll, Restore or ForTest: the patch that calls them holds the lock
+// these take, so such a call panics with a message starting "patch: "
+// instead of waiting forever (a goroutine the subscriber waits for would
+// still deadlock it). Another goroutine's call waits until the patch ends.
 //
 // # Restoring
 //

@@ -22,8 +22,10 @@ var (
 // error: the report shows it.
 //
 // It fails, changing nothing, if the options are invalid (an unknown
-// Resolver).
+// Resolver). Called by a subscriber while a patch calls it, it panics (see
+// Subscribe).
 func PatchAll(opts Options) (*Report, error) {
+	refuseFromSubscriber("PatchAll")
 	mu.Lock()
 	defer mu.Unlock()
 	return patchAllLocked(opts)
@@ -109,6 +111,7 @@ func dependencyWarnings() []string {
 // blocking's, unless registry.Provide was given others first) and forgets
 // earlier PatchAll calls: the next one patches afresh.
 func Restore() {
+	refuseFromSubscriber("Restore")
 	mu.Lock()
 	defer mu.Unlock()
 	set(registry.Originals(), nil)
@@ -137,6 +140,7 @@ const forTestKey = "GREENSHIM_PATCH_FOR_TEST"
 // panics after it.
 func ForTest(t testing.TB, opts Options) *Report {
 	t.Helper()
+	refuseFromSubscriber("ForTest")
 	func() {
 		defer func() {
 			if p := recover(); p != nil {

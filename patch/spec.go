@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/greenshim/greenshim/registry"
 )
@@ -50,7 +52,10 @@ var validTokens = func() string {
 //
 // A list of opt-outs alone means green with those opt-outs: "-dns" is
 // "green,-dns". An unknown token is an error that names it and lists the
-// valid ones; so is a module both named and opted out.
+// valid ones; so are an empty token, a token given twice and a module both
+// named and opted out. A spec comes from a flag or the environment and may
+// be of any length: errors quote at most 40 bytes of it, or of a token, and
+// give the full length of what they cut.
 func ParseSpec(s string) (Spec, error) {
 	spec := Spec{text: s}
 	if strings.TrimSpace(s) == "" {
@@ -59,20 +64,25 @@ func ParseSpec(s string) (Spec, error) {
 	var green, blocking bool
 	var only, out [4]bool
 	var anyOnly bool
+	seen := map[string]bool{}
 	for _, tok := range strings.Split(s, ",") {
 		tok = strings.TrimSpace(tok)
+		if tok != "" && seen[tok] {
+			return Spec{}, fmt.Errorf("patch: token %s appears twice in %s", quoteCut(tok), quoteCut(s))
+		}
+		seen[tok] = true
 		switch {
 		case tok == "green":
 			green = true
 		case tok == "blocking":
 			blocking = true
 		case tok == "":
-			return Spec{}, fmt.Errorf("patch: empty token in %q; valid tokens: %s", s, validTokens)
+			return Spec{}, fmt.Errorf("patch: empty token in %s; valid tokens: %s", quoteCut(s), validTokens)
 		default:
 			name, neg := strings.CutPrefix(tok, "-")
 			m, err := registry.ParseModule(name)
 			if err != nil {
-				return Spec{}, fmt.Errorf("patch: unknown token %q in %q; valid tokens: %s", tok, s, validTokens)
+				return Spec{}, fmt.Errorf("patch: unknown token %s in %s; valid tokens: %s", quoteCut(tok), quoteCut(s), validTokens)
 			}
 			if neg {
 				out[m] = true
@@ -80,13 +90,13 @@ func ParseSpec(s string) (Spec, error) {
 				only[m], anyOnly = true, true
 			}
 			if out[m] && only[m] {
-				return Spec{}, fmt.Errorf("patch: %q both names and opts out %s", s, m)
+				return Spec{}, fmt.Errorf("patch: %s both names and opts out %s", quoteCut(s), m)
 			}
 		}
 	}
 	if blocking {
 		if green || anyOnly || out != [4]bool{} {
-			return Spec{}, fmt.Errorf("patch: %q: blocking patches nothing and cannot be combined with other tokens", s)
+			return Spec{}, fmt.Errorf("patch: %s: blocking patches nothing and cannot be combined with other tokens", quoteCut(s))
 		}
 		return spec, nil
 	}
@@ -95,6 +105,23 @@ func ParseSpec(s string) (Spec, error) {
 		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !only[m]))
 	}
 	return spec, nil
+}
+
+// maxQuoted bounds how many bytes of a spec, or of one of its tokens, an
+// error quotes.
+const maxQuoted = 40
+
+// quoteCut quotes s, cut to maxQuoted bytes (at a rune boundary) with its
+// full length if it is longer.
+func quoteCut(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	i := maxQuoted
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return fmt.Sprintf("%q... (%d bytes)", s[:i], len(s))
 }
 
 // String returns the text the spec was parsed from.

@@ -3,6 +3,7 @@ package patch_test
 import (
 	"flag"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,12 +45,42 @@ func TestParseSpec_Errors(t *testing.T) {
 		{"green,,dns", `empty token in "green,,dns"`},
 		{"blocking,-dns", "blocking patches nothing and cannot be combined"},
 		{"dns,-dns", `"dns,-dns" both names and opts out dns`},
+		{"green,green", `token "green" appears twice in "green,green"`},
+		{"dns, -os,dns", `token "dns" appears twice`},
+		{"-dns,-dns", `token "-dns" appears twice`},
+		{"blocking,blocking", `token "blocking" appears twice`},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
 			_, err := patch.ParseSpec(c.in)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+// A spec comes from a flag or the environment, of any length: an error
+// quotes at most 40 bytes of the spec and of the bad token, and says how
+// long each was.
+func TestParseSpec_ErrorsCutLongInput(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	cases := []struct {
+		name, in string
+		want     []string
+	}{
+		{"unknown token", "green," + long, []string{`unknown token "` + long[:40] + `"... (10000 bytes)`, `(10006 bytes)`}},
+		{"empty token", "green,," + long, []string{`empty token in "green,,` + long[:33] + `"... (10007 bytes)`}},
+		{"duplicate", "green,green," + long, []string{`token "green" appears twice in "green,green,` + long[:28] + `"... (10012 bytes)`}},
+		{"multi-byte", "green," + strings.Repeat("é", 100), []string{`unknown token "` + strings.Repeat("é", 20) + `"... (200 bytes)`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := patch.ParseSpec(c.in)
+			require.Error(t, err)
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Less(t, len(err.Error()), 300, "the error copies the input: %.200s", err)
 		})
 	}
 }
