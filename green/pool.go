@@ -79,7 +79,9 @@ func (g *Group) Bind(h *Hub) *Group {
 // Spawn starts fn in a new greenlet of the group's hub and adds it to g. On
 // a closed hub it returns a greenlet that ended unstarted with Err
 // ErrClosed, as Hub.Spawn does.
-func (g *Group) Spawn(fn func() error) *Greenlet { return g.g.spawnFront(wrapErr(fn), funcPC(fn), "Group.Spawn") }
+func (g *Group) Spawn(fn func() error) *Greenlet {
+	return g.g.spawnFront(wrapErr(fn), funcPC(fn), "Group.Spawn")
+}
 
 // SpawnValue is Spawn for a function with a result.
 func (g *Group) SpawnValue(fn func() (any, error)) *Greenlet {
@@ -125,7 +127,9 @@ func (p *Pool) Bind(h *Hub) *Pool {
 // a Timeout, kill or deadlock unwinds from it; an outside goroutine panics
 // on a deadlock. If the hub is closed or closes meanwhile, Spawn returns a
 // greenlet that ended unstarted with Err ErrClosed, as Hub.Spawn does.
-func (p *Pool) Spawn(fn func() error) *Greenlet { return p.g.spawnFront(wrapErr(fn), funcPC(fn), "Pool.Spawn") }
+func (p *Pool) Spawn(fn func() error) *Greenlet {
+	return p.g.spawnFront(wrapErr(fn), funcPC(fn), "Pool.Spawn")
+}
 
 // SpawnValue is Spawn for a function with a result.
 func (p *Pool) SpawnValue(fn func() (any, error)) *Greenlet {
