@@ -57,15 +57,87 @@
 // and unlocks, non-blocking Put and Get, Ready, Value, Err and Stats: the
 // greenlets they wake run at the caller's next wait.
 //
-// These block the whole hub (no other greenlet runs until they return):
-// operations on Go channels, sync.Mutex and sync.WaitGroup, time.Sleep,
-// blocking system calls and cgo, the stdlib's blocking I/O, long
-// computations without a Yield, and any call that waits on a primitive of
-// another hub. Run them with [Native] or the hub's [ThreadPool], or use
-// [Recv], [Send] and [Select] for Go channels. The blocking monitor reports
-// a greenlet that holds the hub for longer than Options.MaxBlockingTime
-// (100ms by default, or the GREENSHIM_MAX_BLOCKING_TIME environment
-// variable), with its stack, as a [Blocked] event, on stderr by default.
+// Everything else holds the hub until it returns: waits on Go channels,
+// sync.Mutex and sync.WaitGroup, time.Sleep, blocking system calls and cgo,
+// the stdlib's blocking I/O, long computations without a Yield, and any
+// call that waits on a primitive of another hub. Such a wait (not a
+// computation) is handed off after a moment: see # Natives and hand-off.
+// The blocking monitor reports a greenlet that holds the hub for longer than
+// Options.MaxBlockingTime (100ms by default, or the
+// GREENSHIM_MAX_BLOCKING_TIME environment variable), with its stack, as a
+// [Blocked] event, on stderr by default, and repeats the report at twice
+// the time held for as long as the hold lasts.
+//
+// # Natives and hand-off
+//
+// In Go nearly every library waits on its own goroutines, channels and
+// mutexes (net/http's client, database/sql's pool, go-redis), which the hub
+// cannot see: gevent's C-extension limitation is here the common case. So
+// a greenlet that holds the hub inside such a wait (a Go channel or select,
+// a sync.Mutex, RWMutex, Cond or WaitGroup, time.Sleep, the network poller,
+// a system call) for longer than Options.HandoffAfter (100µs by default, or
+// GREENSHIM_HANDOFF) is detached, as Go's runtime retakes a P from a
+// thread stuck in a system call: the hub goes on running the other
+// greenlets, and the detached one rejoins the hub at its next green call
+// (any call of this package or of the cooperative modules), or when its
+// function returns, waiting its turn like a woken greenlet. Options.HandoffAfter
+// negative (or GREENSHIM_HANDOFF=off) keeps gevent's behaviour: the hub
+// stays held and the monitor reports it.
+//
+// What runs beside the hub: only a detached greenlet's own code, from the
+// end of its foreign wait to its next green call; a greenlet that holds the
+// hub is detached only while it waits in code it called (its function, a
+// WithTimeout body), never inside this package's code, and never while it
+// computes. So "shared state needs no lock" holds for everything but that
+// stretch: state a greenlet touches right after a native call, before any
+// green call, is touched beside the hub, and needs a lock if other greenlets
+// share it (or make a green call first: Yield is enough). The race detector
+// cannot see what orders the hand-off itself, so writes a greenlet made
+// between its last green call and its foreign wait may be reported as races
+// with what other greenlets do after it was detached.
+//
+// Detected how: a monitor goroutine samples the hub's switch counter, as Go's
+// sysmon does, every millisecond while the hub runs and every 50µs while a
+// greenlet holds it in a foreign wait or just after a detach (detaches tend
+// to come in bursts: a hundred greenlets calling one library), and none
+// while the hub idles. It reads the waiting goroutine's state from the
+// runtime's own record of it and walks its frames (this needs Go 1.26 on
+// amd64 or arm64, checked when the first hub starts; elsewhere
+// Stats.Handoff says "unavailable" and the hub keeps gevent's behaviour).
+// The switch path pays nothing for it.
+//
+// Each detach is counted (Stats.Detaches, Stats.Detached) and reported once
+// per call site, as a [Handoff] naming the frame where the library waited
+// and the caller in the main module's code (Options.OnHandoff, stderr by
+// default); [Hub.HeldSites] and [Hub.WriteHeldProfile] (a pprof profile) sum
+// every detach and every reported hold by call site. A detached greenlet
+// counts as outside work in flight, as a native region does: virtual time
+// stands still and no deadlock is declared until it rejoins, and Close waits
+// for it. On a virtual clock a detach makes the run depend on real time:
+// the report says so and Stats.Nondeterministic stays set.
+//
+// What a greenlet can call straight, and what still needs [Native], the
+// hub's [ThreadPool] or the cooperative modules (measured by
+// examples/handoff and examples/db, see the README):
+//
+//   - green's own calls and the cooperative modules: straight; they park.
+//   - libraries that wait on their own goroutines, channels and locks
+//     (net/http's client, database/sql, go-redis) and blocking I/O with
+//     package net or os directly: straight; each wait is handed off. Their
+//     sockets still go through the patched modules if they dial through
+//     the registry.
+//   - long computations: in the ThreadPool (or with Yields); a computation
+//     is never handed off, and holds the hub.
+//   - anything that must replay on a virtual clock: the cooperative
+//     modules; a hand-off, a Native region and the ThreadPool all wait on
+//     real time.
+//   - calls whose wait is short but frequent (microseconds, below
+//     HandoffAfter): they hold the hub for that long; batch them in Native.
+//
+// [Recv], [Send] and [Select] wait on Go channels cooperatively, and
+// [Native] runs a function on a goroutine of its own with the hub released;
+// both are cheaper than a hand-off, and do not make a run nondeterministic
+// beyond the wait itself.
 //
 // # Modules
 //
