@@ -44,7 +44,7 @@ func (ch *Channel[T]) Bind(h *Hub) *Channel[T] {
 func (ch *Channel[T]) Put(v T) error {
 	h := ch.b.hub()
 	if c := h.current(); c != nil {
-		return ch.put(c, v, block, 0)
+		return ret(h, ch.put(c, v, block, 0))
 	}
 	return h.op(func(c *Greenlet) error { return ch.put(c, v, block, 0) })
 }
@@ -63,7 +63,9 @@ func (ch *Channel[T]) PutTimeout(v T, d time.Duration) error { return ch.putFron
 func (ch *Channel[T]) Get() (T, error) {
 	h := ch.b.hub()
 	if c := h.current(); c != nil {
-		return ch.get(c, block, 0)
+		v, err := ch.get(c, block, 0)
+		raceReleaseHub(h)
+		return v, err
 	}
 	return ch.getOutside(h, block, 0)
 }
@@ -81,7 +83,7 @@ func (ch *Channel[T]) GetTimeout(d time.Duration) (T, error) { return ch.getFron
 func (ch *Channel[T]) Balance() int {
 	h := ch.b.hub()
 	if h.current() != nil {
-		return ch.putters.len() - ch.getters.len()
+		return ret(h, ch.putters.len()-ch.getters.len())
 	}
 	var n int
 	h.read(func() { n = ch.putters.len() - ch.getters.len() })
@@ -91,7 +93,7 @@ func (ch *Channel[T]) Balance() int {
 func (ch *Channel[T]) putFront(v T, m mode, d time.Duration) error {
 	h := ch.b.hub()
 	if c := h.current(); c != nil {
-		return ch.put(c, v, m, d)
+		return ret(h, ch.put(c, v, m, d))
 	}
 	return h.op(func(c *Greenlet) error { return ch.put(c, v, m, d) })
 }
@@ -99,7 +101,9 @@ func (ch *Channel[T]) putFront(v T, m mode, d time.Duration) error {
 func (ch *Channel[T]) getFront(m mode, d time.Duration) (T, error) {
 	h := ch.b.hub()
 	if c := h.current(); c != nil {
-		return ch.get(c, m, d)
+		v, err := ch.get(c, m, d)
+		raceReleaseHub(h)
+		return v, err
 	}
 	return ch.getOutside(h, m, d)
 }

@@ -114,7 +114,7 @@ func (c *Condition) wait(h *Hub, m mode, d time.Duration) error {
 		return await(g, "Condition.Wait", nil)
 	}
 	if g := h.current(); g != nil {
-		return f(g)
+		return ret(h, f(g))
 	}
 	return h.op(f)
 }
@@ -125,6 +125,7 @@ func (c *Condition) Notify(n int) {
 	h := c.b.hub()
 	if h.current() != nil {
 		c.notify(n)
+		raceReleaseHub(h)
 		return
 	}
 	h.do(func() { c.notify(n) })

@@ -131,7 +131,7 @@ func SpawnLater(d time.Duration, fn func() error) *Greenlet { return hubOf().Spa
 // Sleep is (*Hub).Sleep on the caller's hub.
 func Sleep(d time.Duration) {
 	if g := caller(); g != nil {
-		must(g.sleepFor(d))
+		must(ret(g.h, g.sleepFor(d)))
 		return
 	}
 	Default().Sleep(d)
@@ -141,7 +141,7 @@ func Sleep(d time.Duration) {
 // runtime.Gosched.
 func Yield() {
 	if g := caller(); g != nil {
-		must(g.yield())
+		must(ret(g.h, g.yield()))
 		return
 	}
 	runtime.Gosched()

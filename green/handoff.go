@@ -223,3 +223,9 @@ func (s *handoffState) waitOf(g *Greenlet) string {
 	}
 	return ""
 }
+
+// ret returns what a green call computed in hub context, after telling the
+// race detector that the calling greenlet leaves hub code (race.go): it may
+// be detached anywhere in its own code after this. Without the race
+// detector it is the identity.
+func ret[T any](h *Hub, v T) T { raceReleaseHub(h); return v }

@@ -46,7 +46,7 @@ func (l *Lock) Unlock() { l.s.releaseFront(1, "Lock") }
 func (l *Lock) relock() {
 	h := l.s.b.hub()
 	if c := h.current(); c != nil {
-		must(l.s.acquire(c, 1, block, 0, "Lock.Lock"))
+		must(ret(h, l.s.acquire(c, 1, block, 0, "Lock.Lock")))
 		return
 	}
 	if err := h.op(func(c *Greenlet) error { return l.s.acquire(c, 1, block, 0, "Lock.Lock") }); err != ErrClosed {

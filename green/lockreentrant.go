@@ -43,7 +43,7 @@ func (l *RLock) Bind(h *Hub) *RLock {
 func (l *RLock) Lock() {
 	h := l.s.b.hub()
 	if c := h.current(); c != nil {
-		must(l.lock(c, owner{g: c}, 1, block, 0))
+		must(ret(h, l.lock(c, owner{g: c}, 1, block, 0)))
 		return
 	}
 	o := owner{gid: getg()}
@@ -120,7 +120,7 @@ func (l *RLock) unlock(o owner, all bool) int {
 func (l *RLock) relock(o owner, n int) {
 	h := l.s.b.hub()
 	if o.g != nil && h.current() == o.g {
-		must(l.lock(o.g, o, n, block, 0))
+		must(ret(h, l.lock(o.g, o, n, block, 0)))
 		return
 	}
 	if err := h.op(func(c *Greenlet) error { return l.lock(c, o, n, block, 0) }); err != ErrClosed {

@@ -289,6 +289,7 @@ func (c *pollable) onHub(f func(r *pollReg)) {
 	h := r.s.p.h
 	if h.current() != nil {
 		f(r)
+		raceReleaseHub(h)
 		return
 	}
 	h.post(func() { f(r) })

@@ -125,6 +125,7 @@ func (vt *vtimer) do(f func()) {
 	if h.current() != nil {
 		vt.outside = false
 		f()
+		raceReleaseHub(h)
 		return
 	}
 	h.read(func() {

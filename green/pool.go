@@ -231,6 +231,7 @@ func (g *group) spawnFront(fn func() (any, error), pc uintptr, what string) *Gre
 	h := g.b.hub()
 	if c := h.current(); c != nil {
 		gr, err := g.spawn(c, fn, pc, nil)
+		raceReleaseHub(h)
 		must(err)
 		return gr
 	}
@@ -315,7 +316,7 @@ func (g *group) handOff() {
 func (g *group) waitAvailable(m mode, d time.Duration) error {
 	h := g.b.hub()
 	if c := h.current(); c != nil {
-		return g.waitSlot(c, true, m, d)
+		return ret(h, g.waitSlot(c, true, m, d))
 	}
 	return h.call2(func(c *Greenlet) error { return g.waitSlot(c, true, m, d) })
 }
@@ -394,7 +395,7 @@ func (g *group) discard(gr *Greenlet) {
 func (g *group) joinFront(m mode, d time.Duration) error {
 	h := g.b.hub()
 	if c := h.current(); c != nil {
-		return g.join(c, m, d)
+		return ret(h, g.join(c, m, d))
 	}
 	return h.call2(func(c *Greenlet) error { return g.join(c, m, d) })
 }

@@ -60,7 +60,7 @@ func (e *queueError) Unwrap() error        { return e.cause }
 func (q *queue[T]) putFront(k kind, v T, m mode, d time.Duration) error {
 	h := q.b.hub()
 	if c := h.current(); c != nil {
-		return q.put(c, k, v, m, d)
+		return ret(h, q.put(c, k, v, m, d))
 	}
 	return h.op(func(c *Greenlet) error { return q.put(c, k, v, m, d) })
 }
@@ -68,7 +68,9 @@ func (q *queue[T]) putFront(k kind, v T, m mode, d time.Duration) error {
 func (q *queue[T]) getFront(k kind, m mode, d time.Duration) (T, error) {
 	h := q.b.hub()
 	if c := h.current(); c != nil {
-		return q.get(c, k, m, d)
+		v, err := q.get(c, k, m, d)
+		raceReleaseHub(h)
+		return v, err
 	}
 	var v T
 	err := h.op(func(c *Greenlet) error {

@@ -350,7 +350,7 @@ func (q *JoinableQueue[T]) JoinTimeout(d time.Duration) error { return q.join(bo
 func (q *JoinableQueue[T]) join(m mode, d time.Duration) error {
 	h := q.q.b.hub()
 	if c := h.current(); c != nil {
-		return q.q.join(c, m, d)
+		return ret(h, q.q.join(c, m, d))
 	}
 	return h.call2(func(c *Greenlet) error { return q.q.join(c, m, d) })
 }

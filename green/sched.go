@@ -12,7 +12,7 @@ import (
 // outside waits do. A Timeout or kill ends a greenlet's sleep by unwinding.
 func (h *Hub) Sleep(d time.Duration) {
 	if c := h.current(); c != nil {
-		must(c.sleepFor(d))
+		must(ret(h, c.sleepFor(d)))
 		return
 	}
 	err := h.call(func() error { return h.current().sleepFor(d) })
@@ -42,7 +42,7 @@ func (h *Hub) Yield() {
 		runtime.Gosched()
 		return
 	}
-	must(c.yield())
+	must(ret(h, c.yield()))
 }
 
 // yield puts g at the back of the run queue and hands control to the hub.

@@ -114,7 +114,7 @@ func (s *BoundedSemaphore) Locked() bool { return s.s.availableFront(1) == 0 }
 func (s *Semaphore) acquireOrUnwind(zb int, what string) {
 	h := s.b.hub()
 	if c := h.current(); c != nil {
-		must(s.acquire(c, zb, block, 0, what))
+		must(ret(h, s.acquire(c, zb, block, 0, what)))
 		return
 	}
 	orPanic(h.op(func(c *Greenlet) error { return s.acquire(c, zb, block, 0, what) }), what)
@@ -123,7 +123,7 @@ func (s *Semaphore) acquireOrUnwind(zb int, what string) {
 func (s *Semaphore) acquireErr(zb int, m mode, d time.Duration) error {
 	h := s.b.hub()
 	if c := h.current(); c != nil {
-		return s.acquire(c, zb, m, d, "Semaphore.Acquire")
+		return ret(h, s.acquire(c, zb, m, d, "Semaphore.Acquire"))
 	}
 	return h.op(func(c *Greenlet) error { return s.acquire(c, zb, m, d, "Semaphore.Acquire") })
 }
@@ -136,6 +136,7 @@ func (s *Semaphore) releaseFront(zb int, what string) {
 	h := s.b.hub()
 	if h.current() != nil {
 		s.release(zb, what)
+		raceReleaseHub(h)
 		return
 	}
 	h.do(func() { s.release(zb, what) })
@@ -145,7 +146,7 @@ func (s *Semaphore) availableFront(zb int) int {
 	h := s.b.hub()
 	if h.current() != nil {
 		s.init(zb)
-		return s.avail
+		return ret(h, s.avail)
 	}
 	var n int
 	h.read(func() { s.init(zb); n = s.avail })

@@ -32,7 +32,7 @@ func (h *Hub) spawn(fn func() (any, error), pc uintptr) *Greenlet {
 	g.pc = pc
 	if h.current() != nil {
 		h.enqueue(g)
-		return g
+		return ret(h, g)
 	}
 	if !h.post(func() { h.enqueue(g) }) {
 		// A closed hub never runs it: the greenlet ends unstarted.
@@ -57,6 +57,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 	}
 	if h.current() != nil {
 		arm()
+		raceReleaseHub(h)
 	} else if !h.post(arm) {
 		g.state, g.err = stDead, ErrClosed
 	}
@@ -97,7 +98,7 @@ func (h *Hub) Run(main func() error) error {
 func (g *Greenlet) Join() error {
 	g.check("Join")
 	if c := g.h.current(); c != nil {
-		return g.joinFrom(c)
+		return ret(g.h, g.joinFrom(c))
 	}
 	var err error
 	if werr := g.h.call2(func(c *Greenlet) error {
@@ -168,7 +169,9 @@ func (h *Hub) call2(f func(c *Greenlet) error) error {
 // without running f: operations on a closed hub fail.
 func (h *Hub) op(f func(c *Greenlet) error) error {
 	if c := h.current(); c != nil {
-		return f(c)
+		err := f(c)
+		raceReleaseHub(h)
+		return err
 	}
 	return h.call(func() error {
 		if h.closing {

@@ -94,6 +94,7 @@ func must(err error) {
 func (h *Hub) do(f func()) bool {
 	if h.current() != nil {
 		f()
+		raceReleaseHub(h)
 		return true
 	}
 	return h.call(func() error { f(); return nil }) != ErrClosed
