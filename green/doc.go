@@ -75,7 +75,7 @@
 // cannot see: gevent's C-extension limitation is here the common case. So
 // a greenlet that holds the hub inside such a wait (a Go channel or select,
 // a sync.Mutex, RWMutex, Cond or WaitGroup, time.Sleep, the network poller,
-// a system call) for longer than Options.HandoffAfter (100µs by default, or
+// a system call) for longer than Options.HandoffAfter (50µs by default, or
 // GREENSHIM_HANDOFF) is detached, as Go's runtime retakes a P from a
 // thread stuck in a system call: the hub goes on running the other
 // greenlets, and the detached one rejoins the hub at its next green call

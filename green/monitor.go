@@ -68,6 +68,12 @@ const (
 	hotPeriod = 50 * time.Microsecond
 	hotPolls  = 200 // samples at hotPeriod after a detach
 	coldMax   = time.Millisecond
+
+	// spinFor is how long after a detach the monitor samples without
+	// sleeping (yielding its P between samples): the next greenlet often
+	// waits at the same call site a few microseconds later, and a
+	// kernel sleep takes 50 to 100µs, or milliseconds on a loaded machine.
+	spinFor = time.Millisecond
 )
 
 // maxBlockingTime resolves the option, the environment and the default.
@@ -119,14 +125,17 @@ func (m *monitor) run() {
 	last := h.tick.Load()
 	since := time.Now()
 	next := m.max  // report when held this long
-	hot := 0       // samples left at hotPeriod
-	var hold *held // the reported hold in progress
+	hot := 0              // samples left at hotPeriod
+	var spinUntil time.Time // spin rather than sleep until then: a detach was just made
+	var hold *held          // the reported hold in progress
 	for {
 		d := m.cold
 		if hot > 0 {
 			d, hot = hotPeriod, hot-1
 		}
-		if !m.sleep(d) {
+		if hot > 0 && time.Now().Before(spinUntil) {
+			runtime.Gosched()
+		} else if !m.sleep(d) {
 			return
 		}
 		now := time.Now()
@@ -152,6 +161,7 @@ func (m *monitor) run() {
 			switch m.tryDetach(g, tick, heldFor) {
 			case detachDone:
 				hot = hotPolls
+				spinUntil = time.Now().Add(spinFor)
 				continue
 			case detachSoon:
 				hot = max(hot, 1)

@@ -35,7 +35,7 @@ type Stats struct {
 	Deadlocks uint64 // deadlocks declared
 
 	// The hand-off (see the package doc, # Natives and hand-off).
-	Handoff  string // "on (after 100µs)", "off", or "unavailable: <why>"
+	Handoff  string // "on (after 50µs)", "off", or "unavailable: <why>"
 	Detached int    // greenlets detached now
 	Detaches uint64 // greenlets detached so far
 	// Nondeterministic is set once a hub on a virtual clock has detached

@@ -36,7 +36,8 @@ type Result struct {
 	Case, Mode string
 	Wall       time.Duration
 	Detaches   uint64
-	Sites      []green.Handoff // hand-off reports, one per call site
+	Sites      []green.Handoff  // hand-off reports, one per call site
+	Held       []green.HeldSite // where the hub was held, by call site
 }
 
 // Cases lists the cases, each a real library used straight from greenlets.
@@ -70,8 +71,9 @@ func Run(w io.Writer, cfg Config) ([]Result, error) {
 				return out, fmt.Errorf("%s/%s: %w", c, m, err)
 			}
 			fmt.Fprintf(w, "handoff case=%s mode=%s workers=%d wall_s=%.3f detaches=%d\n", c, m, cfg.Workers, r.Wall.Seconds(), r.Detaches)
-			for _, s := range r.Sites {
-				fmt.Fprintf(w, "  hand-off site: %s waits in %s, called from %s\n", s.Frame, s.Wait, s.Caller)
+			for _, s := range r.Held {
+				fmt.Fprintf(w, "  held: %s in %s, called from %s: %d detaches, %v held before them\n",
+					s.Frame, s.Wait, s.Caller, s.Detaches, s.Held.Round(time.Microsecond))
 			}
 			out = append(out, r)
 		}
@@ -158,6 +160,7 @@ func runMode(do job, mode string, cfg Config) (Result, error) {
 	})
 	r.Wall = time.Since(start)
 	r.Detaches = h.Stats().Detaches
+	r.Held = h.HeldSites()
 	mu.Lock()
 	defer mu.Unlock()
 	if err != nil {
