@@ -124,8 +124,8 @@ func (m *monitor) run() {
 	h := m.h
 	last := h.tick.Load()
 	since := time.Now()
-	next := m.max  // report when held this long
-	hot := 0              // samples left at hotPeriod
+	next := m.max           // report when held this long
+	hot := 0                // samples left at hotPeriod
 	var spinUntil time.Time // spin rather than sleep until then: a detach was just made
 	var hold *held          // the reported hold in progress
 	for {
