@@ -19,6 +19,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/crawler"
 	"github.com/greenshim/greenshim/examples/internal/db"
 	"github.com/greenshim/greenshim/examples/internal/echo"
+	"github.com/greenshim/greenshim/examples/internal/handoff"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
 	"github.com/greenshim/greenshim/examples/internal/prodcons"
@@ -64,6 +65,11 @@ var stops = []stop{
 		}},
 	{"crawler", "net/http client and server over the patched socket and dns modules: 20 slow pages fetched at once.",
 		func(w io.Writer) error { _, err := crawler.Run(w, 20, 50*time.Millisecond); return err }},
+	{"handoff", "database/sql, go-redis and net/http called straight from 20 greenlets: each wait inside the library is handed off, and reported once per call site; then the same from goroutines and through green.Native.",
+		func(w io.Writer) error {
+			_, err := handoff.Run(w, handoff.Config{Workers: 20, Delay: 20 * time.Millisecond})
+			return err
+		}},
 }
 
 func main() {
