@@ -38,10 +38,10 @@ func socket(addr string) error {
 
 func clock(ctx context.Context) {
 	green.Spawn(func() error {
-		time.Sleep(time.Second)                         // want `time.Sleep bypasses the registry's time module \(it runs on the real clock and its waits hold the hub\): use registry.Time\(\).Sleep`
-		start := time.Now()                             // want `time.Now reads the real clock, not the registry's time module`
-		_ = time.Since(start)                           // want `time.Since reads the real clock`
-		<-time.After(time.Second)                       // want `time.After bypasses` `channel receive holds the hub`
+		time.Sleep(time.Second)                            // want `time.Sleep bypasses the registry's time module \(it runs on the real clock and its waits hold the hub\): use registry.Time\(\).Sleep`
+		start := time.Now()                                // want `time.Now reads the real clock, not the registry's time module`
+		_ = time.Since(start)                              // want `time.Since reads the real clock`
+		<-time.After(time.Second)                          // want `time.After bypasses` `channel receive holds the hub`
 		c, cancel := context.WithTimeout(ctx, time.Second) // want `context.WithTimeout bypasses .* use registry.Time\(\).WithTimeout`
 		defer cancel()
 		_, cancel2 := context.WithDeadline(c, start) // want `context.WithDeadline bypasses`
@@ -69,28 +69,28 @@ func files() {
 			return err
 		}
 		_ = filepath.Walk(".", func(string, os.FileInfo, error) error { return nil }) // want `filepath.Walk bypasses .* use afero.Walk`
-		return os.Remove("b") // want `os.Remove bypasses`
+		return os.Remove("b")                                                         // want `os.Remove bypasses`
 	})
 }
 
 func env() {
 	green.Spawn(func() error {
-		_ = os.Getenv("HOME")            // want `os.Getenv bypasses .* use registry.OS\(\).Getenv`
-		_, _ = os.LookupEnv("HOME")      // want `os.LookupEnv bypasses`
-		_ = os.ExpandEnv("$HOME/x")      // want `os.ExpandEnv bypasses .* use os.Expand\(\.\.\., registry.OS\(\).Getenv\)`
-		_, err := os.Hostname()          // want `os.Hostname bypasses`
+		_ = os.Getenv("HOME")       // want `os.Getenv bypasses .* use registry.OS\(\).Getenv`
+		_, _ = os.LookupEnv("HOME") // want `os.LookupEnv bypasses`
+		_ = os.ExpandEnv("$HOME/x") // want `os.ExpandEnv bypasses .* use os.Expand\(\.\.\., registry.OS\(\).Getenv\)`
+		_, err := os.Hostname()     // want `os.Hostname bypasses`
 		return err
 	})
 }
 
 func dns(ctx context.Context) {
 	green.Spawn(func() error {
-		_, err := net.LookupHost("example.com")                       // want `net.LookupHost bypasses the registry's dns module \(its lookup holds the hub\): use registry.DNS\(\).LookupHost\(context.Background\(\), ...\)`
-		_, err = net.LookupIP("example.com")                          // want `net.LookupIP bypasses`
-		_, err = net.DefaultResolver.LookupHost(ctx, "example.com")   // want `net.DefaultResolver.LookupHost bypasses .* use registry.DNS\(\).LookupHost`
+		_, err := net.LookupHost("example.com")                     // want `net.LookupHost bypasses the registry's dns module \(its lookup holds the hub\): use registry.DNS\(\).LookupHost\(context.Background\(\), ...\)`
+		_, err = net.LookupIP("example.com")                        // want `net.LookupIP bypasses`
+		_, err = net.DefaultResolver.LookupHost(ctx, "example.com") // want `net.DefaultResolver.LookupHost bypasses .* use registry.DNS\(\).LookupHost`
 		r := &net.Resolver{PreferGo: true}
-		_, err = r.LookupMX(ctx, "example.com")                        // want `\(\*net.Resolver\).LookupMX bypasses .*this resolver's settings do not carry over`
-		_, err = net.ResolveTCPAddr("tcp", "example.com:80")           // want `net.ResolveTCPAddr bypasses`
+		_, err = r.LookupMX(ctx, "example.com")              // want `\(\*net.Resolver\).LookupMX bypasses .*this resolver's settings do not carry over`
+		_, err = net.ResolveTCPAddr("tcp", "example.com:80") // want `net.ResolveTCPAddr bypasses`
 		return err
 	})
 }

@@ -61,10 +61,10 @@ func goroutines(ready bool) {
 			}
 			work()
 		}()
-		go work()            // want `go statement`
+		go work()              // want `go statement`
 		go func() { work() }() // want `go statement`
-		go func(i int) {}(1) // want `go statement`
-		go func() {          // want `go statement`
+		go func(i int) {}(1)   // want `go statement`
+		go func() {            // want `go statement`
 			for {
 				work()
 			}

@@ -17,8 +17,8 @@ func step(w io.Writer, m map[string]int, r *rand.Rand) {
 	_ = rand.Intn(10) // want `rand.Intn uses math/rand's global source`
 	_ = r.Intn(10)    // a seeded source: fine
 	b := make([]byte, 8)
-	_, _ = crand.Read(b)      // want `rand.Read differs on every run`
-	_ = time.Now()            // want `time.Now reads the real clock`
+	_, _ = crand.Read(b)  // want `rand.Read differs on every run`
+	_ = time.Now()        // want `time.Now reads the real clock`
 	for k, v := range m { // want `map iteration order differs on every run, and this loop calls fmt.Fprintf in that order`
 		fmt.Fprintf(w, "%s=%d\n", k, v)
 	}

@@ -16,7 +16,7 @@ import (
 
 func channels(ch chan int, done chan struct{}) {
 	green.Spawn(func() error {
-		ch <- 1 // want `channel send holds the hub until a receiver takes it: use green.Send`
+		ch <- 1   // want `channel send holds the hub until a receiver takes it: use green.Send`
 		v := <-ch // want `channel receive holds the hub`
 		_ = v
 		select { // want `select holds the hub until a case is ready: use green.Select`
@@ -44,8 +44,8 @@ func locks(mu *sync.Mutex, rw *sync.RWMutex, wg *sync.WaitGroup, cond *sync.Cond
 		mu.Unlock()
 		rw.RLock() // want `\(\*sync.RWMutex\).RLock holds the hub`
 		rw.RUnlock()
-		wg.Wait()   // want `\(\*sync.WaitGroup\).Wait holds the hub .* green.Group`
-		cond.Wait() // want `\(\*sync.Cond\).Wait holds the hub`
+		wg.Wait()        // want `\(\*sync.WaitGroup\).Wait holds the hub .* green.Group`
+		cond.Wait()      // want `\(\*sync.Cond\).Wait holds the hub`
 		wg.Go(func() {}) // want `\(\*sync.WaitGroup\).Go starts a goroutine`
 		return nil
 	})
@@ -57,9 +57,9 @@ func natives(ctx context.Context, c *http.Client, db *sql.DB, rdb *redis.Client,
 		if err == nil {
 			resp.Body.Close()
 		}
-		_, _ = http.Get("http://example.com") // want `http.Get waits on net/http's client`
-		_, _ = db.QueryContext(ctx, "SELECT 1") // want `\(\*sql.DB\).QueryContext waits on database/sql's own goroutines`
-		_ = rdb.Get(ctx, "k")                     // want `\(redis.cmdable\).Get waits on go-redis's own goroutines`
+		_, _ = http.Get("http://example.com")                                                      // want `http.Get waits on net/http's client`
+		_, _ = db.QueryContext(ctx, "SELECT 1")                                                    // want `\(\*sql.DB\).QueryContext waits on database/sql's own goroutines`
+		_ = rdb.Get(ctx, "k")                                                                      // want `\(redis.cmdable\).Get waits on go-redis's own goroutines`
 		_, _ = grpc_health_v1.NewHealthClient(cc).Check(ctx, &grpc_health_v1.HealthCheckRequest{}) // want `\(grpc_health_v1.HealthClient\).Check waits on grpc-go's own goroutines`
 		// In a native region the hub is released: nothing is reported.
 		return green.Native(func() error {

@@ -15,7 +15,7 @@ func run() {
 		if err != nil {
 			return err
 		}
-		_ = lib.Connect("x") // want `lib.Connect bypasses the registry's socket module: it calls net.Dial \(in lib.Dial, lib.go:14\)`
+		_ = lib.Connect("x")         // want `lib.Connect bypasses the registry's socket module: it calls net.Dial \(in lib.Dial, lib.go:14\)`
 		return lib.Fetch("http://x") // want `lib.Fetch calls http.Get \(lib.go:28\), which waits on goroutines of its own`
 	})
 	lib.Each(func() error {
