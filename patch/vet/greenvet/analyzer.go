@@ -98,7 +98,7 @@ type checker struct {
 
 func run(pass *analysis.Pass) (any, error) {
 	path := pass.Pkg.Path()
-	if isStd(path) || runtimePkgs.match(path) {
+	if isStdPass(pass) || runtimePkgs.match(path) {
 		return nil, nil
 	}
 	c := &checker{pass: pass}
@@ -124,9 +124,19 @@ func run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// isStd reports whether path is a standard-library package: the first
-// element of its path has no dot. The standard library is described by the
-// tables, not analyzed.
+// isStdPass reports whether pass is over a standard-library package, which
+// the tables describe instead: one outside any module whose path's first
+// element has no dot. (A user's module may well be named "myapp"; its
+// packages have a module.)
+func isStdPass(pass *analysis.Pass) bool {
+	if m := pass.Module; m != nil && m.Path != "" && m.Path != "std" {
+		return false
+	}
+	return isStd(pass.Pkg.Path())
+}
+
+// isStd reports whether path looks like a standard-library package's, as
+// goimports judges it: the first element of the path has no dot.
 func isStd(path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	return !strings.Contains(first, ".")

@@ -64,7 +64,11 @@ func (c *checker) candidates(u *unit, n ast.Node, stack []ast.Node) {
 		u.add(&finding{pos: n.Pos(), end: n.Body.Lbrace, kind: kindChan,
 			msg: "select holds the hub until a case is ready: use green.Select (or green.Wait on green primitives)"})
 	case *ast.RangeStmt:
-		switch c.pass.TypesInfo.TypeOf(n.X).Underlying().(type) {
+		t := c.pass.TypesInfo.TypeOf(n.X)
+		if t == nil {
+			return
+		}
+		switch t.Underlying().(type) {
 		case *types.Chan:
 			u.add(&finding{pos: n.Pos(), end: n.X.End(), kind: kindChan,
 				msg: "range over a channel holds the hub at each receive: loop on green.Recv, or use a green.Queue"})

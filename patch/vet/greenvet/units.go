@@ -132,6 +132,20 @@ func (c *checker) buildUnits() {
 				units = append(units, u)
 			case *ast.AssignStmt:
 				c.noteAssign(n, reassigned)
+			case *ast.ValueSpec:
+				// var f = func() ... {}, in a function.
+				for i, name := range n.Names {
+					if i < len(n.Values) && cur != nil {
+						if lit, ok := ast.Unparen(n.Values[i]).(*ast.FuncLit); ok {
+							if v, ok := c.pass.TypesInfo.Defs[name].(*types.Var); ok {
+								if c.pendingLit == nil {
+									c.pendingLit = map[*ast.FuncLit]*types.Var{}
+								}
+								c.pendingLit[lit] = v
+							}
+						}
+					}
+				}
 			case *ast.RangeStmt:
 				if n.Tok == token.DEFINE {
 					for _, e := range []ast.Expr{n.Key, n.Value} {

@@ -147,3 +147,12 @@ func mapped(p *green.Pool) {
 		return i, nil
 	})
 }
+
+// A literal declared with var.
+func varDecl(h *green.Hub) {
+	var f = func() error {
+		time.Sleep(time.Second) // want `time.Sleep bypasses .*passed to \(\*green.Hub\).Run`
+		return nil
+	}
+	h.Run(f)
+}
