@@ -282,15 +282,7 @@ func (c *checker) callsFinding(u *unit, call *ast.CallExpr, fn *types.Func, name
 // recvName returns the name of a method's receiver type ("Client" for
 // (*http.Client).Do), or "" for a function.
 func recvName(f *types.Func) string {
-	sig := f.Type().(*types.Signature)
-	if sig.Recv() == nil {
-		return ""
-	}
-	t := sig.Recv().Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if n, ok := types.Unalias(t).(*types.Named); ok {
+	if n, _, _ := recvType(f); n != nil {
 		return n.Obj().Name()
 	}
 	return ""

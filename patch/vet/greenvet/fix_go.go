@@ -57,7 +57,7 @@ func (c *checker) goFix(g *ast.GoStmt) *analysis.SuggestedFix {
 		// }()  →  })
 		edits = append(edits, analysis.TextEdit{Pos: call.Lparen, End: call.Rparen + 1, NewText: []byte(")")})
 	case *ast.Ident, *ast.SelectorExpr:
-		fn, _ := c.pass.TypesInfo.Uses[calleeIdent(fun)].(*types.Func)
+		fn, _ := c.pass.TypesInfo.Uses[nameIdent(fun)].(*types.Func)
 		if fn == nil || fn.Type().(*types.Signature).Recv() != nil {
 			return nil // a method value's receiver is evaluated at once too
 		}
@@ -71,16 +71,6 @@ func (c *checker) goFix(g *ast.GoStmt) *analysis.SuggestedFix {
 }
 
 func (c *checker) line(p token.Pos) int { return c.pass.Fset.Position(p).Line }
-
-func calleeIdent(e ast.Expr) *ast.Ident {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e
-	case *ast.SelectorExpr:
-		return e.Sel
-	}
-	return nil
-}
 
 // terminates reports whether a block's last statement keeps control from
 // reaching its end (the spec's terminating statements, the common ones): a

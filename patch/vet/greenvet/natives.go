@@ -60,16 +60,7 @@ func (c *checker) readNatives() {
 
 // moduleConst returns the module a registry Module constant names.
 func (c *checker) moduleConst(e ast.Expr) (module, bool) {
-	var id *ast.Ident
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		id = e
-	case *ast.SelectorExpr:
-		id = e.Sel
-	default:
-		return "", false
-	}
-	k, ok := c.pass.TypesInfo.Uses[id].(*types.Const)
+	k, ok := c.pass.TypesInfo.Uses[nameIdent(e)].(*types.Const)
 	if !ok || k.Pkg() == nil || k.Pkg().Path() != registryPkg {
 		return "", false
 	}

@@ -325,19 +325,22 @@ func (c *checker) funcRef(e ast.Expr) []*unit {
 	return nil
 }
 
+// nameIdent returns the identifier that a name or a qualified name (x.f)
+// ends in, or nil for any other expression.
+func nameIdent(e ast.Expr) *ast.Ident {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	}
+	return nil
+}
+
 // externFunc returns the function of another package that e names, if it
 // does.
 func (c *checker) externFunc(e ast.Expr) *types.Func {
-	var id *ast.Ident
-	switch e := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		id = e
-	case *ast.SelectorExpr:
-		id = e.Sel
-	default:
-		return nil
-	}
-	fn, _ := c.pass.TypesInfo.Uses[id].(*types.Func)
+	fn, _ := c.pass.TypesInfo.Uses[nameIdent(e)].(*types.Func)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg() == c.pass.Pkg {
 		return nil
 	}
@@ -401,18 +404,30 @@ func funcKey(f *types.Func) string {
 	if f.Pkg() == nil {
 		return f.Name()
 	}
-	sig, _ := f.Type().(*types.Signature)
-	if sig != nil && sig.Recv() != nil {
-		t := sig.Recv().Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
+	if n, _, isMethod := recvType(f); isMethod {
+		name := "?"
+		if n != nil {
+			name = n.Obj().Name()
 		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			return "(" + f.Pkg().Path() + "." + n.Obj().Name() + ")." + f.Name()
-		}
-		return "(" + f.Pkg().Path() + ".?)." + f.Name()
+		return "(" + f.Pkg().Path() + "." + name + ")." + f.Name()
 	}
 	return f.Pkg().Path() + "." + f.Name()
+}
+
+// recvType returns the named type of a method's receiver (nil if it has
+// none), whether the receiver is a pointer to it, and whether f is a
+// method at all.
+func recvType(f *types.Func) (n *types.Named, ptr, isMethod bool) {
+	sig, _ := f.Type().(*types.Signature)
+	if sig == nil || sig.Recv() == nil {
+		return nil, false, false
+	}
+	t := sig.Recv().Type()
+	if p, ok := t.(*types.Pointer); ok {
+		t, ptr = p.Elem(), true
+	}
+	n, _ = types.Unalias(t).(*types.Named)
+	return n, ptr, true
 }
 
 // shortName names a function as users write it: "green.Spawn",
@@ -421,16 +436,12 @@ func shortName(f *types.Func) string {
 	if f.Pkg() == nil {
 		return f.Name()
 	}
-	sig, _ := f.Type().(*types.Signature)
-	if sig != nil && sig.Recv() != nil {
-		t := sig.Recv().Type()
+	if n, ptr, _ := recvType(f); n != nil {
 		star := ""
-		if p, ok := t.(*types.Pointer); ok {
-			t, star = p.Elem(), "*"
+		if ptr {
+			star = "*"
 		}
-		if n, ok := types.Unalias(t).(*types.Named); ok {
-			return "(" + star + n.Obj().Pkg().Name() + "." + n.Obj().Name() + ")." + f.Name()
-		}
+		return "(" + star + n.Obj().Pkg().Name() + "." + n.Obj().Name() + ")." + f.Name()
 	}
 	return f.Pkg().Name() + "." + f.Name()
 }
