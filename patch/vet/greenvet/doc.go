@@ -116,8 +116,9 @@
 // # Packages not analyzed
 //
 // The standard library (described by the tables instead) and greenshim's
-// cooperative runtime, package green and below, whose code waits on
-// channels and calls package net by design, beside the hub.
+// cooperative runtime, package green and below and their external tests,
+// whose code waits on channels and calls package net by design, beside the
+// hub.
 package greenvet
 
 const doc = `report what greenshim's patching cannot reach in green code
