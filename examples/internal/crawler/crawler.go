@@ -78,7 +78,7 @@ func Run(w io.Writer, n int, delay time.Duration) (Result, error) {
 		for i := range n {
 			g.Spawn(func() error {
 				url := fmt.Sprintf("http://localhost:%s/page/%d", port, i)
-				t0 := time.Now()
+				t0 := registry.Time().Now()
 				var status string
 				var size int
 				// net/http's client waits on Go channels between its own
@@ -100,7 +100,7 @@ func Run(w io.Writer, n int, delay time.Duration) (Result, error) {
 				if status == "200 OK" {
 					res.OK++
 				}
-				fmt.Fprintf(w, "  page %2d: %s, %d bytes in %.3fs\n", i, status, size, time.Since(t0).Seconds())
+				fmt.Fprintf(w, "  page %2d: %s, %d bytes in %.3fs\n", i, status, size, registry.Time().Since(t0).Seconds())
 				return nil
 			})
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // sock is bound once, at init, and kept: a patch made later does not reach it.
-var sock = registry.BindSocket()
+var sock = registry.BindSocket() //greenshim:ignore the stale binding this example demonstrates
 
 // Dial dials through the socket module bound at init.
 func Dial(addr string) (net.Conn, error) { return sock.Dial("tcp", addr) }
