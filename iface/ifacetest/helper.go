@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -40,7 +41,10 @@ func RunHelper() {
 		return
 	}
 	dir, _ := os.Getwd()
-	os.Exit(Helper(HelperProc{
+	// syscall.Exit rather than os.Exit: under the race detector os.Exit(0)
+	// sleeps a second for late reports, and the helper has nothing to
+	// report (its output is flushed by Helper).
+	syscall.Exit(Helper(HelperProc{
 		Args:   os.Args[2:],
 		Stdin:  os.Stdin,
 		Stdout: os.Stdout,
