@@ -72,9 +72,9 @@ type cmd struct {
 	waited     bool       // a Wait has seen the exit
 	proc       *os.Process
 	state      *os.ProcessState
-	pidfd      int          // the process's pidfd, or -1
-	reap       *AsyncResult // the wait for the exit off the hub, once started
-	closedPipe bool         // parentPipes closed
+	pidfd      int     // the process's pidfd, or -1
+	reaper     *reaper // the wait for the exit off the hub, once started
+	closedPipe bool    // parentPipes closed
 
 	copies *copies       // the I/O copies, if any
 	watch  *ctxWatch     // the context's watch, if any
@@ -188,25 +188,32 @@ func (c *cmd) Start() error {
 	default:
 	}
 
+	// exec is given *os.File streams only (nil for the null device), so it
+	// starts no copying goroutine of its own.
 	var jobs []func() error
-	var err error
-	if c.x.Stdin, err = c.childStdin(&jobs); err != nil {
+	stdin, err := c.childStdin(&jobs)
+	if err != nil {
 		return err
 	}
-	if c.x.Stdout, err = c.childOut(c.stdout, &jobs); err != nil {
+	stdout, err := c.childOut(c.stdout, &jobs)
+	if err != nil {
 		return err
 	}
-	if c.stderr != nil && sameWriter(c.stderr, c.stdout) {
-		c.x.Stderr = c.x.Stdout
-	} else if c.x.Stderr, err = c.childOut(c.stderr, &jobs); err != nil {
-		return err
+	stderr := stdout
+	if c.stderr == nil || !sameWriter(c.stderr, c.stdout) {
+		if stderr, err = c.childOut(c.stderr, &jobs); err != nil {
+			return err
+		}
 	}
+	c.x.Stdin, c.x.Stdout, c.x.Stderr = reader(stdin), writer(stdout), writer(stderr)
 
 	pidfd := -1
 	if usePidfd() {
 		c.x.SysProcAttr = pidfdAttr(c.x.SysProcAttr, &pidfd)
 	}
-	if err := c.x.Start(); err != nil {
+	files := c.childFiles
+	c.childFiles = nil // startProcess closes them
+	if err := c.startProcess(files, &pidfd); err != nil {
 		return err
 	}
 	started = true
@@ -221,6 +228,33 @@ func (c *cmd) Start() error {
 		c.watch = watchCtx(c)
 	}
 	return nil
+}
+
+// startProcess starts the process and then closes files, the child ends
+// of the pipes, which the child has inherited. From a greenlet, the fork
+// and exec run on the hub's thread pool: os.StartProcess returns only once
+// the child has called exec, a millisecond or more for a large program, and
+// a greenlet starting a hundred commands would otherwise hold the hub for
+// all of them. A greenlet whose wait ends first (a Timeout, a kill) leaves
+// the start to finish there, and the process started for nobody is killed
+// and reaped.
+func (c *cmd) startProcess(files []*os.File, pidfd *int) error {
+	start := func() (struct{}, error) {
+		defer closeAll(files)
+		return struct{}{}, c.x.Start()
+	}
+	if caller() == nil {
+		_, err := start()
+		return err
+	}
+	_, err := offload("fork/exec", c.x.Path, start, func(struct{}) {
+		c.x.Process.Kill()
+		c.x.Process.Wait()
+		if *pidfd >= 0 {
+			closeFd(*pidfd)
+		}
+	})
+	return err
 }
 
 // childStdin returns the command's standard input: nil (the null device),
@@ -242,7 +276,7 @@ func (c *cmd) childStdin(jobs *[]func() error) (*os.File, error) {
 	c.parentPipes = append(c.parentPipes, w)
 	src := c.stdin
 	*jobs = append(*jobs, func() error {
-		_, err := io.Copy(w, src)
+		err := copyFair(w, src)
 		if skipStdinCopyError(err) {
 			err = nil
 		}
@@ -272,11 +306,27 @@ func (c *cmd) childOut(w io.Writer, jobs *[]func() error) (*os.File, error) {
 	r := newPipeReader(pr)
 	c.parentPipes = append(c.parentPipes, r)
 	*jobs = append(*jobs, func() error {
-		_, err := io.Copy(w, r)
+		err := copyFair(w, r)
 		r.Close()
 		return err
 	})
 	return pw, nil
+}
+
+// reader and writer return f as an io.Reader or io.Writer, nil if f is:
+// exec must see a nil interface, not a nil *os.File, to use the null device.
+func reader(f *os.File) io.Reader {
+	if f == nil {
+		return nil
+	}
+	return f
+}
+
+func writer(f *os.File) io.Writer {
+	if f == nil {
+		return nil
+	}
+	return f
 }
 
 // skipStdinCopyError reports whether an error of the copy to the command's
@@ -336,15 +386,10 @@ func (c *cmd) Wait() error {
 	c.waiting = true
 	c.mu.Unlock()
 
-	state, err, reaped := c.waitExit()
-	c.mu.Lock()
-	c.waiting = false
+	state, err, reaped := c.reap()
 	if !reaped {
-		c.mu.Unlock()
 		return err // the wait ended early; the command runs on
 	}
-	c.waited, c.state = true, state
-	c.mu.Unlock()
 	c.closePidfd()
 	close(c.exited)
 
@@ -363,20 +408,34 @@ func (c *cmd) Wait() error {
 	return err
 }
 
+// reap is waitExit, then records what it saw: however the wait ends (a
+// kill unwinds through here), the next Wait may try again unless this one
+// saw the exit.
+func (c *cmd) reap() (state *os.ProcessState, err error, reaped bool) {
+	defer func() {
+		c.mu.Lock()
+		c.waiting = false
+		if reaped {
+			c.waited, c.state = true, state
+		}
+		c.mu.Unlock()
+	}()
+	return c.waitExit()
+}
+
 // waitExit waits for the process to exit and reaps it (reaped true, with
 // the result of (*os.Process).Wait), or returns the error that ended the
 // caller's wait early (reaped false). From a greenlet it parks on the
-// hub's poller through the pidfd, or waits for a wait off the hub
+// hub's poller through the pidfd, or waits for a reaper off the hub
 // (waitMode); from a plain goroutine it waits directly.
 func (c *cmd) waitExit() (state *os.ProcessState, err error, reaped bool) {
-	c.mu.Lock()
-	reap := c.reap
-	c.mu.Unlock()
 	g := caller()
+	c.mu.Lock()
+	r := c.reaper
+	c.mu.Unlock()
 	switch {
-	case reap != nil:
-		// An earlier Wait started a wait off the hub: take its result.
-		return reapResult(reap)
+	case r != nil:
+		// An earlier Wait started a reaper: take its result.
 	case g == nil:
 		state, err = c.proc.Wait()
 		return state, err, true
@@ -388,44 +447,56 @@ func (c *cmd) waitExit() (state *os.ProcessState, err error, reaped bool) {
 			state, err = c.proc.Wait() // it has exited: this does not block
 			return state, err, true
 		}
+		fallthrough
+	default:
+		r = c.startReaper(g.h)
 	}
-	c.mu.Lock()
-	if c.reap == nil {
-		fn := func() (any, error) { return c.proc.Wait() }
-		if waitMode == waitPool {
-			c.reap = g.h.pool.Spawn(fn)
-		} else {
-			c.reap = g.h.goWait(fn)
+	if g == nil {
+		<-r.done
+		return r.state, r.err, true
+	}
+	err = g.chanWait("process wait", func(cancel <-chan struct{}) bool {
+		select {
+		case <-r.done:
+			return true
+		case <-cancel:
+			return false
 		}
-	}
-	reap = c.reap
-	c.mu.Unlock()
-	return reapResult(reap)
-}
-
-// reapResult waits for the result of a wait off the hub.
-func reapResult(r *AsyncResult) (*os.ProcessState, error, bool) {
-	v, err := r.Get()
-	if !r.Ready() {
-		return nil, err, false // the caller's wait ended early
-	}
-	st, _ := v.(*os.ProcessState)
-	return st, err, true
-}
-
-// goWait runs fn on a goroutine of its own, as Native does, and returns the
-// AsyncResult that receives its result: unlike Native's, it outlives a
-// caller who stops waiting, for the next Wait to take.
-func (h *Hub) goWait(fn func() (any, error)) *AsyncResult {
-	r := &AsyncResult{}
-	r.b.bind(h, "process wait")
-	h.do(func() {
-		h.ext++
-		h.goNative(fn, func(v any, err error) {
-			h.ext--
-			r.set(v, err)
-		})
 	})
+	if err != nil {
+		return nil, err, false
+	}
+	return r.state, r.err, true
+}
+
+// A reaper waits for the process to exit off the hub, in waitid, and keeps
+// the result for whichever Wait takes it; it does not belong to any hub, so
+// a greenlet that stops waiting (or a hub that closes) leaves it running.
+type reaper struct {
+	done  chan struct{} // closed once state and err are set
+	state *os.ProcessState
+	err   error
+}
+
+// startReaper starts c's reaper, once: on a goroutine of its own, or as a
+// job of h's ThreadPool (waitPool).
+func (c *cmd) startReaper(h *Hub) *reaper {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reaper != nil {
+		return c.reaper
+	}
+	r := &reaper{done: make(chan struct{})}
+	c.reaper = r
+	reap := func() {
+		defer close(r.done)
+		r.state, r.err = c.proc.Wait()
+	}
+	if waitMode == waitPool {
+		h.pool.Spawn(func() (any, error) { reap(); return nil, nil })
+	} else {
+		go reap()
+	}
 	return r
 }
 

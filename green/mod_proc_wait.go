@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -135,6 +136,41 @@ func (cp *copies) result() error {
 	defer cp.mu.Unlock()
 	return cp.err
 }
+
+// copyFair is io.Copy for a command's copies: in a greenlet it yields to
+// the others after each yieldEvery bytes, since a pipe that always has
+// data never makes its reader wait, and a copy of a large output would
+// otherwise hold the hub from start to end.
+func copyFair(dst io.Writer, src io.Reader) error {
+	if caller() == nil {
+		_, err := io.Copy(dst, src)
+		return err
+	}
+	buf := make([]byte, 64<<10)
+	moved := 0
+	for {
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return err
+			}
+			if moved += n; moved >= yieldEvery {
+				moved = 0
+				Yield()
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
+
+// yieldEvery is how many bytes a command's copy moves between yields: a
+// millisecond's work or so.
+const yieldEvery = 1 << 20
 
 // awaitCopies waits for the copies to end, at most WaitDelay if set; past
 // it, it closes the pipes, waits for the copies to end and fails with
