@@ -21,6 +21,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/echo"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
+	"github.com/greenshim/greenshim/examples/internal/procpool"
 	"github.com/greenshim/greenshim/examples/internal/prodcons"
 	"github.com/greenshim/greenshim/examples/internal/queueorder"
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
@@ -64,9 +65,16 @@ var stops = []stop{
 		}},
 	{"crawler", "net/http client and server over the patched socket and dns modules: 20 slow pages fetched at once.",
 		func(w io.Writer) error { _, err := crawler.Run(w, 20, 50*time.Millisecond); return err }},
+	{"procpool", "Python's multiprocessing Pool(5) with worker processes (this program again), driven from greenlets over cooperative pipes; a counter shared across processes through a queue and a lock; the same work on the ThreadPool and on greenlets.",
+		func(w io.Writer) error {
+			cfg := procpool.Config{Workers: 5, Tasks: 10, Scale: 300 * time.Millisecond, Count: 50, Seed: 1, Modes: procpool.Modes}
+			_, err := procpool.Run(w, cfg)
+			return err
+		}},
 }
 
 func main() {
+	procpool.MaybeWorker() // the procpool stop starts this program again as its workers
 	only := flag.String("only", "", "comma-separated stops to run (default all): "+names())
 	flag.Parse()
 	if err := run(os.Stdout, *only); err != nil {
