@@ -2,8 +2,10 @@ package green_test
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"runtime/pprof"
+	"sync"
 	"testing"
 
 	"github.com/greenshim/greenshim/blocking"
@@ -14,7 +16,8 @@ import (
 // BenchmarkCmd_Sleepers is the issue's figure: a hundred greenlets each run
 // `sleep 0.1`, on one hub, per op. With the green module, for each way of
 // waiting for an exit; with the blocking module, whose waits hold the hub
-// one after the other (ten seconds an op). threads is the number of OS
+// one after the other (ten seconds an op); and, as the floor, with package
+// os/exec from a hundred plain goroutines. threads is the number of OS
 // threads the runtime created during the run, per op.
 //
 //	go test ./green -run '^$' -bench 'Cmd_Sleepers' -benchtime 3x -count 5
@@ -53,6 +56,23 @@ func BenchmarkCmd_Sleepers(b *testing.B) {
 		})
 	}
 	b.Run("blocking", func(b *testing.B) { bench(b, blocking.OS{}) })
+	// The floor: package os/exec from a hundred plain goroutines.
+	b.Run("exec-goroutines", func(b *testing.B) {
+		threads := pprof.Lookup("threadcreate")
+		before := threads.Count()
+		for b.Loop() {
+			var wg sync.WaitGroup
+			errs := make([]error, n)
+			for i := range n {
+				wg.Go(func() { errs[i] = exec.Command(sleep, "0.1").Run() })
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(threads.Count()-before)/float64(b.N), "threads/op")
+	})
 }
 
 // BenchmarkCmd_Run is one `true` run (start, wait, reap) from a greenlet,
