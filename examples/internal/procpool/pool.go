@@ -11,6 +11,7 @@ import (
 
 	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/iface"
+	"github.com/greenshim/greenshim/registry"
 )
 
 // Pool is multiprocessing.Pool done with greenshim: n worker processes
@@ -42,7 +43,7 @@ func NewPool(ctx context.Context, procs iface.Procs, n int, out io.Writer, mgr *
 	p := &Pool{tasks: green.NewQueue[*task](0), mgr: mgr}
 	for range n {
 		c := procs.Command(ctx, exe)
-		c.SetEnv(append(os.Environ(), WorkerEnv+"=1"))
+		c.SetEnv(append(registry.OS().Environ(), WorkerEnv+"=1"))
 		c.SetStderr(os.Stderr)
 		in, err := c.StdinPipe()
 		if err != nil {

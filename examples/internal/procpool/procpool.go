@@ -83,7 +83,8 @@ func Run(w io.Writer, cfg Config) ([]Report, error) {
 	}
 	sw := &syncWriter{w: w}
 	// The os module is patched so that the pool's processes are started,
-	// read and waited for cooperatively (registry.Procs is green.OS).
+	// read and waited for cooperatively (registry.Procs is green.OS). Times
+	// are read through the time module, left blocking: the real clock.
 	patch.Restore()
 	if _, err := patch.PatchAll(patch.Options{NoTime: true, NoSocket: true, NoDNS: true}); err != nil {
 		return nil, err
@@ -111,7 +112,7 @@ func runMode(w io.Writer, cfg Config, mode string) (Report, error) {
 	h := green.New(green.Options{ThreadPoolSize: cfg.Workers})
 	defer h.Close()
 	var r Report
-	start := time.Now()
+	start := registry.Time().Now()
 	err := h.Run(func() error {
 		var err error
 		switch mode {
@@ -124,7 +125,7 @@ func runMode(w io.Writer, cfg Config, mode string) (Report, error) {
 		}
 		return err
 	})
-	r.Mode, r.Wall = mode, time.Since(start)
+	r.Mode, r.Wall = mode, registry.Time().Since(start)
 	unlocked := fmt.Sprint(r.Unlocked)
 	if r.Unlocked < 0 {
 		unlocked = "not_run"
@@ -166,7 +167,7 @@ func processes(w io.Writer, cfg Config) (Report, error) {
 
 	pids := map[int]bool{}
 	var results []*green.AsyncResult
-	t0 := time.Now()
+	t0 := registry.Time().Now()
 	for i, d := range cfg.durations() {
 		results = append(results, p.ApplyAsync("long_time_task", []int{i, int(d.Milliseconds())}, func(v int) {
 			r.Callbacks = append(r.Callbacks, v) // callbacks run on the hub: no lock
@@ -178,7 +179,7 @@ func processes(w io.Writer, cfg Config) (Report, error) {
 			return r, err
 		}
 	}
-	r.Tasks = time.Since(t0)
+	r.Tasks = registry.Time().Since(t0)
 	for range cfg.Workers * 4 {
 		pid, err := p.Apply("getpid")
 		if err != nil {
@@ -279,13 +280,13 @@ func threadpool(w io.Writer, cfg Config, tp *green.ThreadPool) (Report, error) {
 	fmt.Fprintf(w, "map(square, range(10)) = %v\n", r.Map)
 
 	var callbacks []*green.Greenlet
-	t0 := time.Now()
+	t0 := registry.Time().Now()
 	for i, d := range cfg.durations() {
 		res := tp.Spawn(func() (any, error) {
 			fmt.Fprintf(w, "Run task %d (%d)...\n", i, os.Getpid())
-			start := time.Now()
+			start := registry.Time().Now()
 			time.Sleep(d) // blocking: fine on a pool thread
-			fmt.Fprintf(w, "Task %d runs %.2f seconds.\n", i, time.Since(start).Seconds())
+			fmt.Fprintf(w, "Task %d runs %.2f seconds.\n", i, registry.Time().Since(start).Seconds())
 			return i, nil
 		})
 		// The callback runs in a greenlet once the result is in.
@@ -301,7 +302,7 @@ func threadpool(w io.Writer, cfg Config, tp *green.ThreadPool) (Report, error) {
 	if _, err := green.JoinAll(callbacks, green.JoinOptions{StopOnError: true}); err != nil {
 		return r, err
 	}
-	r.Tasks = time.Since(t0)
+	r.Tasks = registry.Time().Since(t0)
 	fmt.Fprintln(w, "All threads done.")
 	fmt.Fprintf(w, "callbacks, in completion order: %v\n", r.Callbacks)
 
@@ -361,15 +362,15 @@ func greenlets(w io.Writer, cfg Config) (Report, error) {
 
 	sem := green.NewSemaphore(cfg.Workers)
 	var gs []*green.Greenlet
-	t0 := time.Now()
+	t0 := registry.Time().Now()
 	for i, d := range cfg.durations() {
 		gs = append(gs, green.Spawn(func() error {
 			sem.Acquire()
 			defer sem.Release()
 			fmt.Fprintf(w, "Run task %d (%d)...\n", i, os.Getpid())
-			start := time.Now()
+			start := registry.Time().Now()
 			green.Sleep(d)
-			fmt.Fprintf(w, "Task %d runs %.2f seconds.\n", i, time.Since(start).Seconds())
+			fmt.Fprintf(w, "Task %d runs %.2f seconds.\n", i, registry.Time().Since(start).Seconds())
 			r.Callbacks = append(r.Callbacks, i)
 			return nil
 		}))
@@ -378,7 +379,7 @@ func greenlets(w io.Writer, cfg Config) (Report, error) {
 	if _, err := green.JoinAll(gs, green.JoinOptions{StopOnError: true}); err != nil {
 		return r, err
 	}
-	r.Tasks = time.Since(t0)
+	r.Tasks = registry.Time().Since(t0)
 	fmt.Fprintln(w, "All greenlets done.")
 	fmt.Fprintf(w, "callbacks, in completion order: %v\n", r.Callbacks)
 
