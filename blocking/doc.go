@@ -11,7 +11,7 @@
 //     [clock.Clock] when set, such as a [*clock.Mock] for tests that move
 //     time by hand.
 //   - [OS]: the file system of package os (afero.OsFs), or any [afero.Fs]
-//     when set, and the environment of package os.
+//     when set, and the environment and processes (os/exec) of package os.
 //   - [DNS]: [net.DefaultResolver], or a [*net.Resolver] when set.
 //
 // The methods have value receivers, so both a value and a pointer of each

@@ -2,6 +2,7 @@ package blocking_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -68,4 +69,19 @@ func ExampleOS() {
 	// Output:
 	// hello <nil>
 	// open /etc/missing: file does not exist
+}
+
+// Commands run through package os/exec; their errors are exec's own.
+func ExampleOS_Command() {
+	var o iface.Procs = blocking.OS{}
+	out, err := o.Command(context.Background(), "echo", "hello").Output()
+	fmt.Printf("%q %v\n", out, err)
+	err = o.Command(context.Background(), "sh", "-c", "exit 3").Run()
+	var ee iface.ExitError
+	if errors.As(err, &ee) {
+		fmt.Println("exit code", ee.ExitCode())
+	}
+	// Output:
+	// "hello\n" <nil>
+	// exit code 3
 }

@@ -158,7 +158,14 @@
 //   - OS: each afero.Fs and afero.File operation a greenlet makes runs on
 //     the hub's [ThreadPool], as gevent's FileObjectThread; a Timeout ends
 //     the wait, not the operation. Environment and host name are the
-//     process's.
+//     process's. Processes (iface.Procs, package os/exec's commands): Start
+//     forks and execs on the ThreadPool; Wait parks on the hub's poller
+//     through the process's pidfd (Linux; elsewhere a goroutine per process
+//     waits), so a hundred greenlets waiting for a hundred commands cost no
+//     thread; pipes are read and written on the hub, parking on the poller
+//     when empty (a full stdin pipe is written off the hub); the copies to
+//     and from readers and writers that are not files run as greenlets. A
+//     Timeout or kill ends a Wait, not the command.
 //   - Socket: Read and Accept try the system call once on the hub; on
 //     EAGAIN the greenlet parks on the hub's poller, an edge-triggered epoll
 //     (on Linux) whose events reach the hub in batches, with no goroutine or
@@ -172,12 +179,16 @@
 //     resolver dialing through DNS.Socket, each lookup in a native region.
 //
 // Of their calls, these switch: Time.Sleep and Recv on a Time channel;
-// every OS and afero.File method but Name and the environment; Socket's
+// every OS and afero.File method but Name and the environment; a command's
+// Start, Wait, Run, Output and CombinedOutput, LookPath, and a pipe's Read
+// and Write when they cannot complete at once; Socket's
 // Dial and Listen forms, a conn's Write, Read, Accept and ReadFrom when
 // nothing is ready, and a packet conn's WriteTo when the socket has no
 // room; every DNS lookup. These do not: Time's Now, Since,
 // Until, After, Tick, NewTimer, NewTicker, AfterFunc, Timer and Ticker Stop
-// and Reset, WithTimeout and WithDeadline; the environment; a conn's Close,
+// and Reset, WithTimeout and WithDeadline; the environment; Command (which
+// looks the program up in the PATH on the hub, as exec.Command does), a
+// command's setters, Kill, Signal, Pid and ExitCode; a conn's Close,
 // CloseRead, CloseWrite and SetDeadline methods. These block the hub: a
 // plain receive or select on a Time channel, and any call on the package
 // net values returned by NetConn, NetListener and NetPacketConn.

@@ -43,7 +43,8 @@ var (
 // afero.ErrNoReadlink.
 //
 // The environment and host name are the process's, read and set directly
-// (they are in memory; no greenlet waits on them).
+// (they are in memory; no greenlet waits on them). OS is an iface.Procs too:
+// see Command for how its commands wait.
 //
 // The zero value is ready to use.
 type OS struct {

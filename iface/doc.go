@@ -22,7 +22,10 @@
 //     [Timer] and [Ticker] are interfaces because the standard types cannot be
 //     implemented outside package time.
 //   - [OS]: the file system as an [afero.Fs], plus the process environment and
-//     host name ([Env]).
+//     host name ([Env]), and, as an optional ability, processes ([Procs]:
+//     commands with arguments, environment, directory and pipes, waited
+//     for and killed as package os/exec does). [ProcsOf] returns an OS's
+//     processes, or falls back to commands that fail to start.
 //   - [DNS]: name lookups, with the method set of [*net.Resolver].
 //
 // # Errors
@@ -38,6 +41,14 @@
 //   - File operations fail with [*fs.PathError] (or [*os.LinkError],
 //     [*os.SyscallError] where the os package uses them); a missing file
 //     satisfies errors.Is(err, [fs.ErrNotExist]).
+//   - Commands fail as package os/exec's do: a program not found in the
+//     PATH with an [*exec.Error] for which errors.Is(err, [exec.ErrNotFound])
+//     holds; a file that may not be executed with an [*exec.Error] or a
+//     [*fs.PathError] for which errors.Is(err, [fs.ErrPermission]) holds; a
+//     command that ran and did not exit 0 (or was killed) with an
+//     [ExitError], found with errors.As, which is an [*exec.ExitError]
+//     wherever the process is real; writing to a pipe whose reader has gone
+//     with an error for which errors.Is(err, syscall.EPIPE) holds.
 //   - Lookups fail with [*net.DNSError]: IsNotFound for a name that does not
 //     exist, IsTimeout for a lookup that ran out of time.
 //   - Calls that take a context return the context's error, wrapped in the

@@ -16,4 +16,5 @@ func TestRegistry_Conformance(t *testing.T) {
 	t.Run("Time", func(t *testing.T) { ifacetest.TestTime(t, registry.Time()) })
 	t.Run("OS", func(t *testing.T) { ifacetest.TestOS(t, registry.OS()) })
 	t.Run("DNS", func(t *testing.T) { ifacetest.TestDNS(t, registry.DNS()) })
+	t.Run("Procs", func(t *testing.T) { ifacetest.TestProcs(t, registry.OS(), ifacetest.HelperCommand()) })
 }

@@ -23,6 +23,9 @@
 //
 //	conn, err := registry.Socket().Dial("tcp", addr)
 //
+// [Procs] returns the processes of the current os module (an optional
+// ability of iface.OS) in the same way.
+//
 // A getter costs one atomic load: no lock, no allocation. It is safe to call
 // from any goroutine, at any time, concurrently with [Swap].
 //
@@ -42,8 +45,8 @@
 // call. Such a call panics, with a message that says to import package
 // patch, only if no original has been provided by then. A value obtained
 // before [Provide] therefore behaves as the original does (for the methods of
-// the module's interface; optional abilities such as afero.Lstater are not
-// forwarded), which is what a binding made at that moment would have bound.
+// the module's interface and the os module's processes, iface.Procs;
+// afero's optional abilities such as afero.Lstater are not forwarded), which is what a binding made at that moment would have bound.
 // Once an original is provided the getters return the real implementation,
 // with no forwarder in between. [Originals] returns the set provided.
 //

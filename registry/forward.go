@@ -25,6 +25,7 @@ type (
 
 var (
 	_ iface.OS     = osForwarder{}
+	_ iface.Procs  = osForwarder{}
 	_ iface.Time   = timeForwarder{}
 	_ iface.Socket = socketForwarder{}
 	_ iface.DNS    = dnsForwarder{}
@@ -104,6 +105,15 @@ func (osForwarder) Setenv(key, value string) error      { return origOSOrPanic()
 func (osForwarder) Unsetenv(key string) error           { return origOSOrPanic().Unsetenv(key) }
 func (osForwarder) Environ() []string                   { return origOSOrPanic().Environ() }
 func (osForwarder) Hostname() (string, error)           { return origOSOrPanic().Hostname() }
+
+// The os module's processes are forwarded too: they are greenshim's own
+// optional ability, unlike afero's.
+func (osForwarder) Command(ctx context.Context, name string, arg ...string) iface.Cmd {
+	return iface.ProcsOf(origOSOrPanic()).Command(ctx, name, arg...)
+}
+func (osForwarder) LookPath(file string) (string, error) {
+	return iface.ProcsOf(origOSOrPanic()).LookPath(file)
+}
 
 func (timeForwarder) Now() time.Time                         { return origTimeOrPanic().Now() }
 func (timeForwarder) Since(t time.Time) time.Duration        { return origTimeOrPanic().Since(t) }

@@ -74,3 +74,19 @@ func TestResolve(t *testing.T) {
 		t.Errorf("Resolve(%v) = %v, want it unchanged", impl, got)
 	}
 }
+
+// The os forwarder forwards processes, so Procs() before Provide reaches the
+// original's once it is provided, rather than the fallback of an OS
+// without processes.
+func TestForwarder_Procs(t *testing.T) {
+	withoutOriginals(t, func(saved Set) {
+		p := Procs()
+		if _, ok := p.(osForwarder); !ok {
+			t.Fatalf("Procs() before Provide = %T, want the os forwarder", p)
+		}
+		Provide(saved)
+		if _, err := p.LookPath("sh"); err != nil {
+			t.Errorf("LookPath through the forwarder: %v", err)
+		}
+	})
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/handoff"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
+	"github.com/greenshim/greenshim/examples/internal/procpool"
 	"github.com/greenshim/greenshim/examples/internal/prodcons"
 	"github.com/greenshim/greenshim/examples/internal/queueorder"
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
@@ -70,9 +71,16 @@ var stops = []stop{
 			_, err := handoff.Run(w, handoff.Config{Workers: 20, Delay: 20 * time.Millisecond})
 			return err
 		}},
+	{"procpool", "Python's multiprocessing Pool(5) with worker processes (this program again), driven from greenlets over cooperative pipes; a counter shared across processes through a queue and a lock; the same work on the ThreadPool and on greenlets.",
+		func(w io.Writer) error {
+			cfg := procpool.Config{Workers: 5, Tasks: 10, Scale: 300 * time.Millisecond, Count: 50, Seed: 1, Modes: procpool.Modes}
+			_, err := procpool.Run(w, cfg)
+			return err
+		}},
 }
 
 func main() {
+	procpool.MaybeWorker() // the procpool stop starts this program again as its workers
 	only := flag.String("only", "", "comma-separated stops to run (default all): "+names())
 	flag.Parse()
 	if err := run(os.Stdout, *only); err != nil {

@@ -8,10 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenshim/greenshim/examples/internal/procpool"
 	"github.com/greenshim/greenshim/patch"
 )
 
-func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+func TestMain(m *testing.M) {
+	procpool.MaybeWorker() // the procpool stop's workers are this binary
+	os.Exit(patch.TestingM(m).Run())
+}
 
 // The quick stops run whole; the others have tests of their own, next to
 // their commands.

@@ -88,6 +88,53 @@
 // from a test that does not call t.Parallel and has no parallel ancestor:
 // like t.Setenv, which it calls, it panics otherwise.
 //
+// # Processes
+//
+// [TestProcs] tests the processes of an OS ([iface.ProcsOf]) by running a
+// helper program ([Helper]) under the command line it is given: for real
+// processes, [HelperCommand], the test binary itself, whose TestMain calls
+// [RunHelper] first; for a simulated world, a command the world runs by
+// calling Helper. Every wait is bounded by five seconds of real time. It
+// needs an OS whose files the commands see (it runs a file it wrote through
+// the OS). It checks:
+//
+//   - Run, Output, CombinedOutput: exit status 0, the output byte for byte,
+//     standard output and error in the order written; Pid is 0 before Start
+//     and positive after; ExitCode is -1 until Wait returns.
+//   - ExitStatus: a command that exits 3 fails with an [iface.ExitError]
+//     whose ExitCode is 3 and Exited true; where it is an [*exec.ExitError],
+//     Output has kept standard error in its Stderr.
+//   - Stdin, Writers: a reader and writers that are not files are copied to
+//     and from the command, and Wait waits for the copies.
+//   - Pipes: StdinPipe and StdoutPipe stream: each line written to the
+//     command comes back before the next is written; closing standard input
+//     ends it.
+//   - Env, Dir: a command inherits the environment (as set through the OS)
+//     unless SetEnv replaces it, and runs in the directory of SetDir.
+//   - Kill, Signal: a command killed, or ended by os.Interrupt, fails Wait
+//     with an ExitError whose Exited is false and ExitCode -1; Kill and
+//     Signal after Wait fail with [os.ErrProcessDone].
+//   - Context: a context done while the command runs kills it; Start under
+//     a cancelled context fails with [context.Canceled].
+//   - Cancel, WaitDelay: the cancel function runs once when the context is
+//     done, and never for a command that has exited; a cancel function that
+//     does not stop the command is followed by a kill after the WaitDelay.
+//   - NotFound: Start, Run and Output of a program not in the PATH fail with
+//     an [*exec.Error] for which errors.Is(err, [exec.ErrNotFound]) holds,
+//     and LookPath likewise; NotExecutable: a file without execute
+//     permission fails with [fs.ErrPermission].
+//   - HugeOutput: 8 MiB of output arrive whole, and 8 MiB through cat (in
+//     and out at once) too.
+//   - ClosedPipes: a command that closes its output early gives EOF at once
+//     while it runs; one that closes its input makes writes fail with
+//     syscall.EPIPE.
+//   - Misuse: Wait before Start or twice, Start twice, pipes after Start or
+//     over a set stream, Output over a set Stdout fail with an error.
+//   - Concurrent: ten commands run at once from ten goroutines.
+//
+// Like TestOS it changes the environment, so it must not be called from a
+// parallel test.
+//
 // # DNS
 //
 // [TestDNS] needs no network: it resolves names from /etc/hosts and the
