@@ -7,6 +7,7 @@ import (
 	"runtime/pprof"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/greenshim/greenshim/blocking"
 	"github.com/greenshim/greenshim/green"
@@ -15,8 +16,10 @@ import (
 
 // BenchmarkCmd_Sleepers is the issue's figure: a hundred greenlets each run
 // `sleep 0.1`, on one hub, per op. With the green module, for each way of
-// waiting for an exit; with the blocking module, whose waits hold the hub
-// one after the other (ten seconds an op); and, as the floor, with package
+// waiting for an exit; with the blocking module and the hand-off off, whose
+// waits hold the hub one after the other (ten seconds an op); with the
+// blocking module handed off (each waiting greenlet detached); and, as the
+// floor, with package
 // os/exec from a hundred plain goroutines. threads is the number of OS
 // threads the runtime created during the run, per op.
 //
@@ -27,8 +30,8 @@ func BenchmarkCmd_Sleepers(b *testing.B) {
 		b.Skip("no sleep")
 	}
 	const n = 100
-	bench := func(b *testing.B, o iface.Procs) {
-		h := green.New(green.Options{MaxBlockingTime: -1})
+	bench := func(b *testing.B, o iface.Procs, handoff time.Duration) {
+		h := green.New(green.Options{MaxBlockingTime: -1, HandoffAfter: handoff, OnHandoff: func(green.Handoff) {}})
 		defer h.Close()
 		threads := pprof.Lookup("threadcreate")
 		before := threads.Count()
@@ -52,10 +55,11 @@ func BenchmarkCmd_Sleepers(b *testing.B) {
 	for _, mode := range []string{"pidfd", "goroutine", "pool"} {
 		b.Run("green-"+mode, func(b *testing.B) {
 			defer green.SetProcWaitMode(green.ProcWaitModes[mode])()
-			bench(b, green.OS{})
+			bench(b, green.OS{}, 0)
 		})
 	}
-	b.Run("blocking", func(b *testing.B) { bench(b, blocking.OS{}) })
+	b.Run("blocking", func(b *testing.B) { bench(b, blocking.OS{}, -1) })
+	b.Run("blocking-handoff", func(b *testing.B) { bench(b, blocking.OS{}, 0) })
 	// The floor: package os/exec from a hundred plain goroutines.
 	b.Run("exec-goroutines", func(b *testing.B) {
 		threads := pprof.Lookup("threadcreate")

@@ -168,11 +168,12 @@ func procMonitor(t *testing.T, n *atomic.Int64) func(green.Blocked) {
 // whose monitor reports holds longer than maxBlock, and returns how many
 // commands were in flight (started, not yet waited for) at most, and the
 // monitor's reports of greenlets held in process calls.
+// The hand-off is off: a blocking module's waits hold the hub, as in gevent.
 func sleepers(t *testing.T, o iface.Procs, n int, d, maxBlock time.Duration) (maxInFlight int, reports int64) {
 	t.Helper()
 	sleep := lookPath(t, "sleep")
 	var nreports atomic.Int64
-	h := newHub(t, green.Options{MaxBlockingTime: maxBlock, OnBlocked: procMonitor(t, &nreports)})
+	h := newHub(t, green.Options{MaxBlockingTime: maxBlock, OnBlocked: procMonitor(t, &nreports), HandoffAfter: -1})
 	inFlight := 0
 	err := run(t, h, func() error {
 		gs := make([]*green.Greenlet, n)
