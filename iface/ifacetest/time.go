@@ -56,22 +56,34 @@ func testSleep(t *testing.T, tm iface.Time) {
 }
 
 func testSleepOrder(t *testing.T, tm iface.Time) {
+	// Sleepers wake in the order of their deadlines. Each deadline is
+	// taken from the clock when its sleeper starts, so that a goroutine
+	// that a loaded machine starts late is judged by its own deadline.
 	durations := []time.Duration{6 * tick, 2 * tick, 4 * tick}
+	type woke struct {
+		d        time.Duration
+		deadline time.Time
+	}
 	start := make(chan struct{})
-	woke := make(chan time.Duration, len(durations))
+	wokeCh := make(chan woke, len(durations))
 	for _, d := range durations {
 		go func() {
 			<-start
+			t0 := tm.Now()
 			tm.Sleep(d)
-			woke <- d
+			wokeCh <- woke{d, t0.Add(d)}
 		}()
 	}
 	close(start)
-	var order []time.Duration
+	var order []woke
 	for range durations {
-		order = append(order, recv(t, woke, "Sleep"))
+		order = append(order, recv(t, wokeCh, "Sleep"))
 	}
-	assert.Equal(t, []time.Duration{2 * tick, 4 * tick, 6 * tick}, order, "order in which sleepers woke")
+	for i := 1; i < len(order); i++ {
+		a, b := order[i-1], order[i]
+		assert.False(t, b.deadline.Before(a.deadline), "sleeper of %v (deadline %v) woke before the one of %v (deadline %v, later)",
+			a.d, a.deadline.Format(time.StampMicro), b.d, b.deadline.Format(time.StampMicro))
+	}
 }
 
 func testAfter(t *testing.T, tm iface.Time) {
