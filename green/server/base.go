@@ -1,0 +1,226 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"log"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/greenshim/greenshim/green"
+)
+
+// base is the lifecycle StreamServer and DatagramServer share, gevent's
+// BaseServer: started once, on one hub; closed once.
+type base struct {
+	mu    sync.Mutex // guards state, h, addr
+	state state
+	h     *green.Hub
+	addr  net.Addr
+
+	// Hub-only: read and written by greenlets of h alone.
+	closing bool            // close has run: a start still on its way gives up
+	pool    *green.Pool     // the user's Pool, or nil
+	group   green.Group     // the handlers, when pool is nil
+	loop    *green.Greenlet // the accept (or read) loop
+	done    green.Event     // set when the loop has ended
+	err     error           // why the loop ended; nil: it was closed
+	closer  io.Closer       // the listener or packet conn
+}
+
+type state int
+
+const (
+	stateNew state = iota
+	stateRunning
+	stateClosed
+)
+
+// start runs the loop run in a greenlet of its own, on the hub the server
+// belongs to from now on (see hubOf), with c as what close closes.
+func (b *base) start(given *green.Hub, c io.Closer, addr net.Addr, pool *green.Pool, name string, run func() error) error {
+	b.mu.Lock()
+	switch b.state {
+	case stateRunning:
+		b.mu.Unlock()
+		return errors.New("server: already started")
+	case stateClosed:
+		b.mu.Unlock()
+		return ErrClosed
+	}
+	b.state = stateRunning
+	h := hubOf(given)
+	b.h, b.addr = h, addr
+	b.mu.Unlock()
+	return onHub(h, func() error {
+		if b.closing {
+			c.Close()
+			return ErrClosed
+		}
+		b.closer, b.pool = c, pool
+		if pool == nil {
+			b.group.Bind(h)
+		} else {
+			pool.Bind(h)
+		}
+		b.done.Bind(h)
+		b.loop = h.Spawn(func() error {
+			defer b.done.Set() // also when the loop is killed
+			b.err = run()
+			return nil
+		}).SetName(name)
+		return nil
+	})
+}
+
+// spawn runs fn in a new handler greenlet, in the pool if there is one.
+// Hub context.
+func (b *base) spawn(fn func() error) *green.Greenlet {
+	if b.pool != nil {
+		return b.pool.Spawn(fn)
+	}
+	return b.group.Spawn(fn)
+}
+
+// waitRoom waits until the pool, if any, has a free slot, so that the loop
+// takes no connection (or packet) it could not hand to a handler at once:
+// while the pool is full they wait in the kernel, as gevent stops accepting.
+func (b *base) waitRoom() error {
+	if b.pool == nil || b.pool.FreeCount() > 0 {
+		return nil
+	}
+	return b.pool.WaitAvailable()
+}
+
+// close stops the loop and closes the listener; handlers go on. It returns
+// the listener's Close error.
+func (b *base) close() error {
+	b.mu.Lock()
+	st := b.state
+	b.state = stateClosed
+	h := b.h
+	b.mu.Unlock()
+	if st != stateRunning {
+		return nil
+	}
+	return onHub(h, func() error {
+		if b.closing {
+			return nil
+		}
+		b.closing = true
+		var err error
+		if b.closer != nil {
+			err = b.closer.Close()
+		}
+		if b.loop != nil && b.loop != green.Current() {
+			// The loop may be parked in Accept, in a backoff sleep or
+			// waiting for room in the pool: the kill ends each.
+			b.loop.KillAsync()
+		}
+		return err
+	})
+}
+
+// stop is close, then a wait of up to grace for the handlers to end, then
+// a kill of those still running.
+func (b *base) stop(grace time.Duration) error {
+	err := b.close()
+	b.mu.Lock()
+	h := b.h
+	b.mu.Unlock()
+	if h == nil {
+		return err
+	}
+	kerr := onHub(h, func() error {
+		if b.loop != nil && b.loop != green.Current() {
+			b.loop.Join()
+		}
+		if grace > 0 && b.handlers() > 0 {
+			// Its error (a handler's panic, the grace running out) is
+			// not Stop's: what counts is whether handlers remain.
+			b.joinTimeout(grace)
+		}
+		if b.handlers() > 0 {
+			if b.pool != nil {
+				b.pool.Kill()
+			} else {
+				b.group.Kill()
+			}
+		}
+		return nil
+	})
+	return errors.Join(err, kerr)
+}
+
+func (b *base) handlers() int {
+	if b.pool != nil {
+		return b.pool.Len()
+	}
+	return b.group.Len()
+}
+
+// joinTimeout waits up to d for the handlers to end.
+func (b *base) joinTimeout(d time.Duration) error {
+	if b.pool != nil {
+		return b.pool.JoinTimeout(d)
+	}
+	return b.group.JoinTimeout(d)
+}
+
+// wait waits until the loop has ended, and returns why: ErrClosed, or the
+// error that ended it. If the caller stops waiting for another reason (it
+// is killed, or an enclosing Timeout ends the wait), the server is stopped
+// first with stopTimeout, as gevent's serve_forever does on its way out.
+func (b *base) wait(stopTimeout time.Duration) error {
+	b.mu.Lock()
+	h := b.h
+	b.mu.Unlock()
+	return onHub(h, func() error {
+		ended := false
+		defer func() {
+			if !ended {
+				b.stop(stopTimeout)
+			}
+		}()
+		err := b.done.Wait()
+		if err != nil {
+			return err
+		}
+		ended = true
+		if b.err != nil {
+			return b.err
+		}
+		return ErrClosed
+	})
+}
+
+// running reports whether the server has started and is not closed.
+func (b *base) running() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.state == stateRunning
+}
+
+// address returns the address the server serves, once started.
+func (b *base) address() net.Addr {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.addr
+}
+
+// hub returns the server's hub, nil before it has started.
+func (b *base) hub() *green.Hub {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.h
+}
+
+// logf writes to l, or to the log package's standard logger.
+func logf(l *log.Logger, format string, args ...any) {
+	if l != nil {
+		l.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
