@@ -283,7 +283,9 @@ func TestServer_Contexts(t *testing.T) {
 	results := make(chan string, 1)
 	srv = &httpserver.Server{
 		BaseContext: func(net.Listener) context.Context { return context.WithValue(base, key{}, "base") },
-		ConnContext: func(ctx context.Context, c net.Conn) context.Context { return context.WithValue(ctx, connKey{}, "conn") },
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, "conn")
+		},
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx := r.Context()
 			own := ctx.Value(httpserver.ServerContextKey) == srv
