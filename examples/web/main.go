@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -42,11 +43,24 @@ func main() {
 	flag.IntVar(&cfg.Requests, "requests", 2000, "requests in the burst")
 	flag.IntVar(&cfg.Concurrency, "concurrency", 50, "requests of the burst at once, each on a kept-alive connection")
 	flag.DurationVar(&cfg.Work, "work", 0, "how long each request of the burst waits in its handler (0: hello world)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "web:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Stdout, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "web:", err)
+		pprof.StopCPUProfile()
 		os.Exit(2)
 	}
 }
