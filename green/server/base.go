@@ -83,6 +83,77 @@ func (b *base) spawn(fn func() error) *green.Greenlet {
 	return b.group.Spawn(fn)
 }
 
+// loopConfig is what a server's loop (run) takes from its fields.
+type loopConfig struct {
+	maxAccept          int
+	minDelay, maxDelay time.Duration
+	log                *log.Logger
+	what               string // "accept" or "read", for the log
+	handler            string // the handler greenlets' name
+}
+
+// run is gevent's BaseServer._do_read: it takes the next connection (or
+// packet) with next and runs the handler next returned in a greenlet of
+// its own, until next fails for good or the server is closed. drop, if
+// not nil, releases what next took when no handler could be started for
+// it (a kill while a shared, full Pool is waited for). It yields to the
+// handlers after maxAccept in a row, and backs off as the package doc
+// says.
+func (b *base) run(cfg loopConfig, next func() (handler func(), drop func(), err error)) error {
+	maxAccept := orDefault(cfg.maxAccept, DefaultMaxAccept)
+	bo := backoff{min: orDefault(cfg.minDelay, DefaultMinDelay), max: orDefault(cfg.maxDelay, DefaultMaxDelay)}
+	inRow := 0
+	for {
+		if err := b.waitRoom(); err != nil {
+			return err
+		}
+		handler, drop, err := next()
+		if err != nil {
+			switch kindOf(err) {
+			case errClosed:
+				if b.closing {
+					return nil
+				}
+				return err
+			case errRetry:
+				continue
+			case errBackoff:
+				d := bo.next()
+				logf(cfg.log, "server: %s error: %v; retrying in %v", cfg.what, err, d)
+				green.Sleep(d)
+				continue
+			default:
+				return err
+			}
+		}
+		bo.reset()
+		b.handOver(handler, drop, cfg.handler)
+		if inRow++; inRow >= maxAccept {
+			inRow = 0
+			green.Yield()
+		}
+	}
+}
+
+// handOver starts handler in a greenlet named name. A Pool shared with
+// other work may be full again: Spawn then waits, and a kill meanwhile
+// must not leak what drop releases.
+func (b *base) handOver(handler, drop func(), name string) {
+	started := false
+	if drop != nil {
+		defer func() {
+			if !started {
+				drop()
+			}
+		}()
+	}
+	b.spawn(func() error {
+		handler()
+		return nil
+	}).SetName(name)
+	started = true
+}
+
 // waitRoom waits until the pool, if any, has a free slot, so that the loop
 // takes no connection (or packet) it could not hand to a handler at once:
 // while the pool is full they wait in the kernel, as gevent stops accepting.

@@ -118,42 +118,14 @@ func (s *DatagramServer) Address() net.Addr { return s.b.address() }
 // readLoop reads packets until pc is closed or fails for good.
 func (s *DatagramServer) readLoop(pc net.PacketConn) error {
 	defer pc.Close()
-	maxAccept := orDefault(s.MaxAccept, DefaultMaxAccept)
-	bo := backoff{min: orDefault(s.MinDelay, DefaultMinDelay), max: orDefault(s.MaxDelay, DefaultMaxDelay)}
 	buf := make([]byte, orDefault(s.MaxPacket, DefaultMaxPacket))
-	inRow := 0
-	for {
-		if err := s.b.waitRoom(); err != nil {
-			return err
-		}
+	cfg := loopConfig{s.MaxAccept, s.MinDelay, s.MaxDelay, s.ErrorLog, "read", "DatagramServer handler"}
+	return s.b.run(cfg, func() (func(), func(), error) {
 		n, addr, err := pc.ReadFrom(buf)
 		if err != nil {
-			switch kindOf(err) {
-			case errClosed:
-				if s.b.closing {
-					return nil
-				}
-				return err
-			case errRetry:
-				continue
-			case errBackoff:
-				d := bo.next()
-				logf(s.ErrorLog, "server: read error: %v; retrying in %v", err, d)
-				green.Sleep(d)
-				continue
-			default:
-				return err
-			}
+			return nil, nil, err
 		}
-		bo.reset()
 		p := append([]byte(nil), buf[:n]...) // the handler's own; buf is read into again
-		s.b.spawn(func() error {
-			s.Handler(pc, p, addr)
-			return nil
-		}).SetName("DatagramServer handler")
-		if inRow++; inRow >= maxAccept {
-			inRow = 0
-			green.Yield()
-		}
-	}
+		return func() { s.Handler(pc, p, addr) }, nil, nil
+	})
 }

@@ -156,55 +156,14 @@ func (s *StreamServer) socket(h *green.Hub) iface.Socket {
 // acceptLoop accepts connections until ln is closed or fails for good.
 func (s *StreamServer) acceptLoop(ln net.Listener) error {
 	defer ln.Close()
-	maxAccept := orDefault(s.MaxAccept, DefaultMaxAccept)
-	bo := backoff{min: orDefault(s.MinDelay, DefaultMinDelay), max: orDefault(s.MaxDelay, DefaultMaxDelay)}
-	inRow := 0
-	for {
-		if err := s.b.waitRoom(); err != nil {
-			return err
-		}
+	cfg := loopConfig{s.MaxAccept, s.MinDelay, s.MaxDelay, s.ErrorLog, "accept", "StreamServer handler"}
+	return s.b.run(cfg, func() (func(), func(), error) {
 		c, err := ln.Accept()
 		if err != nil {
-			switch kindOf(err) {
-			case errClosed:
-				if s.b.closing {
-					return nil
-				}
-				return err
-			case errRetry:
-				continue
-			case errBackoff:
-				d := bo.next()
-				logf(s.ErrorLog, "server: accept error: %v; retrying in %v", err, d)
-				green.Sleep(d)
-				continue
-			default:
-				return err
-			}
+			return nil, nil, err
 		}
-		bo.reset()
-		s.handOver(c)
-		if inRow++; inRow >= maxAccept {
-			inRow = 0
-			green.Yield()
-		}
-	}
-}
-
-// handOver starts c's handler. A Pool shared with other work may be full
-// again: Spawn then waits, and a kill meanwhile must not leak c.
-func (s *StreamServer) handOver(c net.Conn) {
-	started := false
-	defer func() {
-		if !started {
-			c.Close()
-		}
-	}()
-	s.b.spawn(func() error {
-		s.serveConn(c)
-		return nil
-	}).SetName("StreamServer handler")
-	started = true
+		return func() { s.serveConn(c) }, func() { c.Close() }, nil
+	})
 }
 
 // serveConn runs the handler on c and closes c, unless detached.

@@ -119,13 +119,7 @@ func startGreen(addr string) (*running, error) {
 	go func() { served <- srv.Serve(ln) }()
 	return &running{addr: ln.Addr().String(), stop: func() error {
 		defer h.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err := srv.Shutdown(ctx)
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
+		return shutdown(srv.Shutdown, served)
 	}}, nil
 }
 
@@ -139,15 +133,19 @@ func startNetHTTP(addr string, h http.Handler) (*running, error) {
 	srv := &http.Server{Handler: h}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	return &running{addr: ln.Addr().String(), stop: func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err := srv.Shutdown(ctx)
-		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-			err = errors.Join(err, serr)
-		}
-		return err
-	}}, nil
+	return &running{addr: ln.Addr().String(), stop: func() error { return shutdown(srv.Shutdown, served) }}, nil
+}
+
+// shutdown shuts a server down, giving its requests five seconds, and
+// returns what went wrong, Serve's error included.
+func shutdown(f func(context.Context) error, served <-chan error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := f(ctx)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
 }
 
 // startHubHandler is the other design the issue names, measured and not
