@@ -71,7 +71,7 @@ func (r *running) serveResult() (error, bool) {
 // target starts one kind of server.
 type target struct {
 	name  string
-	start func(t *testing.T, h http.Handler, o opts) *running
+	start func(t testing.TB, h http.Handler, o opts) *running
 }
 
 // targets are the two servers every protocol case runs against: net/http's
@@ -81,7 +81,7 @@ var targets = []target{
 	{"green", startGreen},
 }
 
-func startNetHTTP(t *testing.T, h http.Handler, o opts) *running {
+func startNetHTTP(t testing.TB, h http.Handler, o opts) *running {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -104,7 +104,7 @@ func startNetHTTP(t *testing.T, h http.Handler, o opts) *running {
 	return r
 }
 
-func startGreen(t *testing.T, h http.Handler, o opts) *running {
+func startGreen(t testing.TB, h http.Handler, o opts) *running {
 	t.Helper()
 	hub := green.New(green.Options{Name: t.Name()})
 	t.Cleanup(hub.Close)
@@ -131,7 +131,7 @@ func startGreen(t *testing.T, h http.Handler, o opts) *running {
 }
 
 // stop closes the server and waits for Serve to return.
-func (r *running) stop(t *testing.T) {
+func (r *running) stop(t testing.TB) {
 	r.close()
 	if _, ok := r.serveResult(); !ok {
 		t.Error("Serve did not return after Close")
