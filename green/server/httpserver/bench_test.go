@@ -7,16 +7,20 @@ import (
 	"net"
 	"net/http"
 	"testing"
+
+	"github.com/greenshim/greenshim/green"
 )
 
 // BenchmarkServer_Hello measures a hello-world handler served over kept
 // connections, 8 per processor, each sending its next request when the
-// last response is in (as wrk does), against net/http's server and this
-// package's. The client is a raw conn with http.ReadResponse, the same
-// for both.
+// last response is in (as wrk does), against net/http's server, this
+// package's, and net/http's with each handler moved onto a hub (the design
+// not kept). The client is a raw conn with http.ReadResponse, the same for
+// all. Compare with benchstat -col /server.
 func BenchmarkServer_Hello(b *testing.B) {
-	for _, tg := range targets {
-		b.Run(tg.name, func(b *testing.B) {
+	servers := []target{{"nethttp", startNetHTTP}, {"green", startGreen}, {"hubhandler", startHubHandler}}
+	for _, tg := range servers {
+		b.Run("server="+tg.name, func(b *testing.B) {
 			r := tg.start(b, hello, opts{})
 			req := []byte("GET / HTTP/1.1\r\nHost: bench\r\n\r\n")
 			b.SetParallelism(8)
@@ -50,4 +54,17 @@ func BenchmarkServer_Hello(b *testing.B) {
 			})
 		})
 	}
+}
+
+// startHubHandler is net/http's server whose handlers run on a hub, each
+// in a greenlet the connection's goroutine waits for.
+func startHubHandler(t testing.TB, h http.Handler, o opts) *running {
+	hub := green.New(green.Options{Name: t.Name()})
+	t.Cleanup(hub.Close)
+	return startNetHTTP(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hub.WithContext(r.Context(), func() error {
+			h.ServeHTTP(w, r)
+			return nil
+		})
+	}), o)
 }
