@@ -3,6 +3,7 @@ package httpserver
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -25,7 +26,8 @@ type conn struct {
 	srv        *Server
 	rwc        net.Conn
 	remoteAddr string
-	ctx        context.Context // the connection's: base context and local address
+	ctx        context.Context      // the connection's: base context and local address
+	tlsState   *tls.ConnectionState // of a TLS conn, once its handshake is done
 
 	r    connReader
 	bufr *bufio.Reader
@@ -116,6 +118,9 @@ func (c *conn) finish() {
 }
 
 func (c *conn) serve() {
+	if tc, ok := c.rwc.(*tls.Conn); ok && !c.handshake(tc) {
+		return
+	}
 	c.bufr = bufio.NewReaderSize(&c.r, 4<<10)
 	c.bufw = bufio.NewWriterSize(checkConnErrorWriter{c}, 4<<10)
 	if d := c.srv.readHeaderTimeout(); d > 0 {
@@ -284,6 +289,7 @@ func (c *conn) readRequest() (*response, error) {
 	w.ctx = newReqCtx(c.ctx, w)
 	req = req.WithContext(w.ctx)
 	req.RemoteAddr = c.remoteAddr
+	req.TLS = c.tlsState
 	w.req = req
 	w.cw.res = w
 	if c.body == nil {

@@ -53,10 +53,17 @@
 // goroutine. Hijacked connections are the handler's: the server neither
 // closes nor waits for them.
 //
+// # TLS
+//
+// ServeTLS and ListenAndServeTLS serve HTTPS/1.1 as http.Server's do, from
+// TLSConfig and the certificate files; Request.TLS is set. Each handshake
+// runs in a native region (green.Native), off the hub: its public-key
+// arithmetic would otherwise hold every other connection for a millisecond
+// or so. Plain HTTP sent to a TLS port gets net/http's 400.
+//
 // # Differences from net/http
 //
-// No HTTP/2 and no TLS (wrap the listener with tls.NewListener for
-// HTTPS/1.1; Request.TLS is then not set). http.MaxBytesReader cannot tell
+// No HTTP/2 (TLS offers "http/1.1" only). http.MaxBytesReader cannot tell
 // this server to close the connection (net/http does that through an
 // unexported method); the unread rest is dropped or the connection closed
 // as above. A request with an empty Host header is taken as one without

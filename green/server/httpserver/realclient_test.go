@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/server/httpserver"
 )
 
@@ -135,4 +136,24 @@ func TestServer_ApacheBench(t *testing.T) {
 	assert.Regexp(t, `Failed requests:\s+0\n`, out)
 	assert.Regexp(t, `Keep-Alive requests:\s+2000\n`, out)
 	assert.Regexp(t, `Document Length:\s+5 bytes`, out)
+}
+
+// curl speaks HTTPS/1.1 to the server, twice on one connection.
+func TestServer_CurlTLS(t *testing.T) {
+	curl := tool(t, "curl", "curl")
+	config, _ := testTLS(t)
+	h := green.New(green.Options{Name: t.Name()})
+	defer h.Close()
+	ln, err := green.Socket{Hub: h}.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &httpserver.Server{Hub: h, Handler: tlsHandler, TLSConfig: config}
+	served := make(chan error, 1)
+	go func() { served <- srv.ServeTLS(ln, "", "") }()
+	defer func() {
+		srv.Close()
+		<-served
+	}()
+	url := "https://" + ln.Addr().String() + "/"
+	out, _ := runTool(t, "", curl, "-sS", "-k", "-w", " %{num_connects}\n", url, url)
+	assert.Equal(t, "TLS true true 1\nTLS true true 0\n", out)
 }

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log"
 	"net"
@@ -59,6 +60,10 @@ type Server struct {
 	BaseContext                  func(net.Listener) context.Context
 	ConnContext                  func(ctx context.Context, c net.Conn) context.Context
 
+	// TLSConfig is what ServeTLS and ListenAndServeTLS start from, as
+	// http.Server's; nil means the zero config.
+	TLSConfig *tls.Config
+
 	stream     server.StreamServer
 	initOnce   sync.Once
 	running    atomic.Pointer[green.Hub] // the hub, once Serve has set the server up
@@ -95,6 +100,15 @@ func (s *Server) ListenAndServe() error {
 		addr = ":http"
 	}
 	h := s.hub()
+	ln, err := s.listen(h, addr)
+	if err != nil {
+		return err
+	}
+	return s.serve(h, ln)
+}
+
+// listen listens on addr through Socket, on h.
+func (s *Server) listen(h *green.Hub, addr string) (net.Listener, error) {
 	var ln net.Listener
 	err := onHub(h, func() error {
 		sock := s.Socket
@@ -105,10 +119,7 @@ func (s *Server) ListenAndServe() error {
 		ln, err = sock.Listen("tcp", addr)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return s.serve(h, ln)
+	return ln, err
 }
 
 // Serve accepts connections on ln and serves each in a greenlet of its
