@@ -24,6 +24,7 @@ import (
 // server's hub, so it needs no lock.
 type conn struct {
 	srv        *Server
+	l          *listener // the Serve that accepted it
 	rwc        net.Conn
 	remoteAddr string
 	ctx        context.Context      // the connection's: base context and local address
@@ -67,13 +68,13 @@ const rstAvoidanceDelay = 500 * time.Millisecond
 // serveConn serves rwc until it may not be kept. It is the StreamServer's
 // handler: it runs in the connection's greenlet, and rwc is closed when
 // it returns unless hijacked.
-func (s *Server) serveConn(rwc net.Conn) {
-	c := &conn{srv: s, rwc: rwc}
+func (s *Server) serveConn(l *listener, rwc net.Conn) {
+	c := &conn{srv: s, l: l, rwc: rwc}
 	c.r = connReader{c: c, rwc: rwc}
 	if ra := rwc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()
 	}
-	ctx := context.WithValue(s.baseCtx, http.LocalAddrContextKey, rwc.LocalAddr())
+	ctx := context.WithValue(l.baseCtx, http.LocalAddrContextKey, rwc.LocalAddr())
 	if s.ConnContext != nil {
 		ctx = s.ConnContext(ctx, rwc)
 		if ctx == nil {
@@ -365,7 +366,7 @@ func (c *conn) hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 	}
 	c.bufw.Reset(c.rwc)
-	c.srv.stream.Detach(c.rwc)
+	c.l.stream.Detach(c.rwc)
 	c.setState(http.StateHijacked)
 	return c.rwc, bufio.NewReadWriter(c.bufr, c.bufw), nil
 }

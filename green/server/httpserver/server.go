@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,19 +65,18 @@ type Server struct {
 	// http.Server's; nil means the zero config.
 	TLSConfig *tls.Config
 
-	stream     server.StreamServer
 	initOnce   sync.Once
 	running    atomic.Pointer[green.Hub] // the hub, once Serve has set the server up
 	inShutdown atomic.Bool
 	noKeep     atomic.Bool // SetKeepAlivesEnabled(false)
 
-	mu         sync.Mutex // guards onShutdown
+	mu         sync.Mutex // guards onShutdown, listeners; Serve adds under it only while not shutting down
 	onShutdown []func()
+	listeners  []*listener
 
 	// Hub-only.
 	conns    map[*conn]struct{}
 	changed  green.Event // a conn went idle or away while shutting down
-	baseCtx  context.Context
 	dateSec  int64
 	dateText []byte
 }
@@ -125,17 +125,18 @@ func (s *Server) listen(h *green.Hub, addr string) (net.Listener, error) {
 // Serve accepts connections on ln and serves each in a greenlet of its
 // own, until Shutdown or Close; it then returns http.ErrServerClosed, or
 // ln's error if ln fails for good. ln should be a listener of a
-// cooperative socket module (see server.StreamServer.Start). If the
-// greenlet calling Serve is killed, the server is stopped: its
-// connections get a second to end, then are killed.
+// cooperative socket module (see server.StreamServer.Start). Serve may be
+// called again on other listeners, as http.Server's, all on the hub of the
+// first (a Serve on another hub fails). If the greenlet calling Serve is
+// killed, that listener's server is stopped: its connections get a second
+// to end, then are killed.
 func (s *Server) Serve(ln net.Listener) error { return s.serve(s.hub(), ln) }
 
 func (s *Server) serve(h *green.Hub, ln net.Listener) error {
-	if s.inShutdown.Load() {
+	if err := s.init(h); err != nil {
 		ln.Close()
-		return http.ErrServerClosed
+		return err
 	}
-	s.init(h)
 	base := context.Background()
 	if s.BaseContext != nil {
 		base = s.BaseContext(ln)
@@ -143,24 +144,38 @@ func (s *Server) serve(h *green.Hub, ln net.Listener) error {
 			panic("httpserver: BaseContext returned a nil context")
 		}
 	}
-	onHub(h, func() error {
-		s.baseCtx = context.WithValue(base, ServerContextKey, s)
-		return nil
-	})
-	err := s.stream.Serve(ln)
+	l := &listener{baseCtx: context.WithValue(base, ServerContextKey, s)}
+	l.stream = server.StreamServer{
+		Handler:  func(c net.Conn) { s.serveConn(l, c) },
+		Pool:     s.Pool,
+		Hub:      h,
+		ErrorLog: s.ErrorLog,
+	}
+	s.mu.Lock()
+	if s.inShutdown.Load() {
+		s.mu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	s.listeners = append(s.listeners, l)
+	s.mu.Unlock()
+	err := l.stream.Serve(ln)
 	if errors.Is(err, server.ErrClosed) {
 		return http.ErrServerClosed
 	}
 	return err
 }
 
-func (s *Server) init(h *green.Hub) {
+// listener is one Serve's: its StreamServer and base context.
+type listener struct {
+	stream  server.StreamServer
+	baseCtx context.Context
+}
+
+// init binds the server to h on its first Serve; a later Serve must be
+// on the same hub.
+func (s *Server) init(h *green.Hub) error {
 	s.initOnce.Do(func() {
-		// Field by field: Close may be reading the stream's state.
-		s.stream.Handler = s.serveConn
-		s.stream.Pool = s.Pool
-		s.stream.Hub = h
-		s.stream.ErrorLog = s.ErrorLog
 		onHub(h, func() error {
 			s.conns = make(map[*conn]struct{})
 			s.changed.Bind(h)
@@ -168,6 +183,24 @@ func (s *Server) init(h *green.Hub) {
 		})
 		s.running.Store(h)
 	})
+	if r := s.running.Load(); r != h {
+		return errors.New("httpserver: Serve on another hub than the server's first Serve")
+	}
+	return nil
+}
+
+// closeListeners closes every listener, and returns the first error.
+func (s *Server) closeListeners() error {
+	s.mu.Lock()
+	ls := slices.Clone(s.listeners)
+	s.mu.Unlock()
+	var err error
+	for _, l := range ls {
+		if cerr := l.stream.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // hub returns the hub Serve called now runs on.
@@ -193,8 +226,10 @@ func (s *Server) hub() *green.Hub {
 // that goes idle or away. A connection that has not sent its first
 // request within five seconds of its accept counts as idle, as in net/http.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
 	s.inShutdown.Store(true)
-	err := s.stream.Close()
+	s.mu.Unlock()
+	err := s.closeListeners()
 	h := s.running.Load()
 	if h == nil {
 		return err
@@ -265,8 +300,10 @@ func (s *Server) closeIdle() time.Duration {
 // ones), as http.Server's Close; their handlers run on until they return,
 // their reads and writes failing.
 func (s *Server) Close() error {
+	s.mu.Lock()
 	s.inShutdown.Store(true)
-	err := s.stream.Close()
+	s.mu.Unlock()
+	err := s.closeListeners()
 	if h := s.running.Load(); h != nil {
 		onHub(h, func() error {
 			for c := range s.conns {

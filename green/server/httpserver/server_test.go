@@ -336,3 +336,48 @@ func TestServer_KilledServeStops(t *testing.T) {
 	}))
 	assert.NotContains(t, lb.String(), "panic")
 }
+
+// One server serves several listeners, as http.Server does; Shutdown
+// closes them all. A Serve on another hub is refused.
+func TestServer_SeveralListeners(t *testing.T) {
+	h := green.New(green.Options{Name: t.Name()})
+	defer h.Close()
+	srv := &httpserver.Server{Hub: h, Handler: hello}
+	var urls []string
+	served := make(chan error, 2)
+	for range 2 {
+		ln, err := green.Socket{Hub: h}.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		urls = append(urls, "http://"+ln.Addr().String())
+		go func() { served <- srv.Serve(ln) }()
+	}
+	cl := client(t)
+	for _, u := range urls {
+		var body string
+		for range 100 { // until that Serve has started
+			resp, err := cl.Get(u)
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				body = string(b)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		assert.Equal(t, "hello", body)
+	}
+
+	other := green.New(green.Options{Name: t.Name() + "/other"})
+	defer other.Close()
+	ln, err := green.Socket{Hub: other}.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv.Hub = other
+	assert.ErrorContains(t, srv.Serve(ln), "httpserver: Serve on another hub than the server's first Serve")
+
+	require.NoError(t, srv.Shutdown(testCtx(t)))
+	for range 2 {
+		err, ok := recv(testCtx(t), served)
+		require.True(t, ok)
+		assert.ErrorIs(t, err, http.ErrServerClosed)
+	}
+}
