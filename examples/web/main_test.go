@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,12 +10,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/greenshim/greenshim/examples/internal/web"
 	"github.com/greenshim/greenshim/patch"
 )
 
-func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(patch.TestingM(m)) }
 
 var line = regexp.MustCompile(`^web impl=(\w+) requests=(\d+) concurrency=(\d+) work=(\S+) wall_s=[\d.]+ requests_per_s=\d+\n$`)
 
