@@ -5,6 +5,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -194,7 +195,8 @@ func (b *base) close() error {
 }
 
 // stop is close, then a wait of up to grace for the handlers to end, then
-// a kill of those still running.
+// a kill of those still running. A handler that stops its own server is
+// neither waited for nor killed.
 func (b *base) stop(grace time.Duration) error {
 	err := b.close()
 	b.mu.Lock()
@@ -204,39 +206,32 @@ func (b *base) stop(grace time.Duration) error {
 		return err
 	}
 	kerr := onHub(h, func() error {
-		if b.loop != nil && b.loop != green.Current() {
+		self := green.Current()
+		if b.loop != nil && b.loop != self {
 			b.loop.Join()
 		}
-		if grace > 0 && b.handlers() > 0 {
-			// Its error (a handler's panic, the grace running out) is
-			// not Stop's: what counts is whether handlers remain.
-			b.joinTimeout(grace)
+		others := b.handlersBut(self)
+		if grace > 0 && len(others) > 0 {
+			// Its error (the grace running out, a handler's panic) is
+			// not Stop's: what counts is who is left.
+			green.JoinAll(others, green.JoinOptions{Timeout: grace})
+			others = slices.DeleteFunc(others, (*green.Greenlet).Ready)
 		}
-		if b.handlers() > 0 {
-			if b.pool != nil {
-				b.pool.Kill()
-			} else {
-				b.group.Kill()
-			}
-		}
+		green.KillAll(others...)
 		return nil
 	})
 	return errors.Join(err, kerr)
 }
 
-func (b *base) handlers() int {
+// handlersBut returns the running handlers but self. Hub context.
+func (b *base) handlersBut(self *green.Greenlet) []*green.Greenlet {
+	var gs []*green.Greenlet
 	if b.pool != nil {
-		return b.pool.Len()
+		gs = b.pool.Greenlets()
+	} else {
+		gs = b.group.Greenlets()
 	}
-	return b.group.Len()
-}
-
-// joinTimeout waits up to d for the handlers to end.
-func (b *base) joinTimeout(d time.Duration) error {
-	if b.pool != nil {
-		return b.pool.JoinTimeout(d)
-	}
-	return b.group.JoinTimeout(d)
+	return slices.DeleteFunc(gs, func(g *green.Greenlet) bool { return g == self })
 }
 
 // wait waits until the loop has ended, and returns why: ErrClosed, or the

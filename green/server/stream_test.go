@@ -458,3 +458,46 @@ func TestStreamServer_ListenAndServe(t *testing.T) {
 		return nil
 	}))
 }
+
+// A handler may stop its own server: the other handlers are killed, it
+// goes on to its end.
+func TestStreamServer_StopFromAHandler(t *testing.T) {
+	h := newHub(t, nil)
+	var srv *server.StreamServer
+	var others green.Event
+	busy, killed, stopperDone := 0, 0, false
+	srv = &server.StreamServer{Handler: func(c net.Conn) {
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		if line != "stop\n" {
+			defer func() { killed++ }()
+			if busy++; busy == 2 {
+				others.Set()
+			}
+			green.Sleep(time.Hour)
+			return
+		}
+		require.NoError(t, others.Wait())
+		assert.NoError(t, srv.Stop(10*time.Millisecond))
+		io.WriteString(c, "stopped")
+		stopperDone = true
+	}}
+	require.NoError(t, run(t, h, func() error {
+		ln, err := green.Socket{}.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		require.NoError(t, srv.Start(ln))
+		for _, msg := range []string{"wait\n", "wait\n", "stop\n"} {
+			c, err := green.Socket{}.Dial("tcp", ln.Addr().String())
+			require.NoError(t, err)
+			defer c.Close()
+			io.WriteString(c, msg)
+			if msg == "stop\n" {
+				got, err := io.ReadAll(c)
+				require.NoError(t, err)
+				assert.Equal(t, "stopped", string(got))
+			}
+		}
+		return nil
+	}))
+	assert.Equal(t, 2, killed)
+	assert.True(t, stopperDone)
+}
