@@ -54,7 +54,8 @@
 // go on. Stop(grace) closes, waits up to grace for the handlers to end,
 // then kills the rest (each unwinds from its wait, running its deferred
 // calls, which close its conn) and waits until they have ended, gevent's
-// stop(timeout). Serve returns ErrClosed once the server is closed; if its
+// stop(timeout); a handler that calls Stop is neither waited for nor
+// killed. Serve returns ErrClosed once the server is closed; if its
 // caller is killed while it serves, Serve stops the server (StopTimeout,
 // 1s by default) on the way out, as gevent's serve_forever. A server is
 // started once; after Close, Start and Serve return ErrClosed.
