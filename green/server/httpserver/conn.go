@@ -24,7 +24,8 @@ import (
 // server's hub, so it needs no lock.
 type conn struct {
 	srv        *Server
-	l          *listener // the Serve that accepted it
+	l          *listener       // the Serve that accepted it
+	g          *green.Greenlet // the greenlet serving it
 	rwc        net.Conn
 	remoteAddr string
 	ctx        context.Context      // the connection's: base context and local address
@@ -69,7 +70,7 @@ const rstAvoidanceDelay = 500 * time.Millisecond
 // handler: it runs in the connection's greenlet, and rwc is closed when
 // it returns unless hijacked.
 func (s *Server) serveConn(l *listener, rwc net.Conn) {
-	c := &conn{srv: s, l: l, rwc: rwc}
+	c := &conn{srv: s, l: l, g: green.Current(), rwc: rwc}
 	c.r = connReader{c: c, rwc: rwc}
 	if ra := rwc.RemoteAddr(); ra != nil {
 		c.remoteAddr = ra.String()

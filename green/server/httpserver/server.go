@@ -225,6 +225,9 @@ func (s *Server) hub() *green.Hub {
 // Unlike http.Server's, which polls, the wait is woken by each connection
 // that goes idle or away. A connection that has not sent its first
 // request within five seconds of its accept counts as idle, as in net/http.
+// A handler may call Shutdown: its own connection is not waited for (with
+// net/http's the call would wait for itself), and closes once its request
+// is answered.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.inShutdown.Store(true)
@@ -253,12 +256,21 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // before Shutdown takes it for idle, as net/http does.
 const staleNew = 5 * time.Second
 
-// awaitQuiet closes idle connections until none is left. Hub context.
+// awaitQuiet closes idle connections until none is left but the caller's
+// own, if a handler called Shutdown: that one closes after its request.
+// Hub context.
 func (s *Server) awaitQuiet() error {
+	self := green.Current()
 	for {
 		s.changed.Clear()
 		next := s.closeIdle()
-		if len(s.conns) == 0 {
+		left := len(s.conns)
+		for c := range s.conns {
+			if c.g == self {
+				left--
+			}
+		}
+		if left == 0 {
 			return nil
 		}
 		var err error

@@ -381,3 +381,48 @@ func TestServer_SeveralListeners(t *testing.T) {
 		assert.ErrorIs(t, err, http.ErrServerClosed)
 	}
 }
+
+// A handler may shut its own server down: Shutdown waits for the other
+// connections, not for the caller's, which closes after its answer.
+func TestServer_ShutdownFromAHandler(t *testing.T) {
+	var srv *httpserver.Server
+	var slowIn green.Event
+	slowDone := false
+	srv = &httpserver.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/slow":
+			slowIn.Set()
+			green.Sleep(50 * time.Millisecond)
+			io.WriteString(w, "slow done")
+			slowDone = true
+		case "/quit":
+			if err := slowIn.WaitTimeout(5 * time.Second); err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			err := srv.Shutdown(testCtx(t)) // returns once /slow is answered
+			fmt.Fprintf(w, "shutdown: %v, slow done: %v", err, slowDone)
+		}
+	})}
+	_, url := serve(t, srv)
+	slow := make(chan string, 1)
+	go func() {
+		resp, err := client(t).Get(url + "/slow")
+		if err != nil {
+			slow <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		slow <- string(b)
+	}()
+	resp, err := client(t).Get(url + "/quit")
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "shutdown: <nil>, slow done: true", string(b))
+	assert.True(t, resp.Close, "the caller's connection closes after its answer")
+	got, ok := recv(testCtx(t), slow)
+	require.True(t, ok)
+	assert.Equal(t, "slow done", got)
+}
