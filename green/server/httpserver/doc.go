@@ -50,7 +50,8 @@
 // closes the listener and the idle connections, then waits until the
 // others have finished their request, woken by each one that does (net/http
 // polls); Close closes them all at once. Both may be called from any
-// goroutine. Hijacked connections are the handler's: the server neither
+// goroutine, and from a handler: Shutdown then does not wait for the
+// caller's own connection. Hijacked connections are the handler's: the server neither
 // closes nor waits for them.
 //
 // # TLS
