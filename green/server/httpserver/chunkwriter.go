@@ -234,7 +234,9 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 
 	bw := c.bufw
 	writeStatusLine(bw, w.req.ProtoAtLeast(1, 1), code, w.statusBuf[:])
-	cw.header.WriteSubset(bw, excludeHeader)
+	if len(cw.header) > 0 {
+		cw.header.WriteSubset(bw, excludeHeader)
+	}
 	setHeader.write(bw)
 	bw.WriteString("\r\n")
 }

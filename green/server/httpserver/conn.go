@@ -38,7 +38,7 @@ type conn struct {
 	werr error         // the first write error
 
 	state      http.ConnState
-	since      time.Time // when state last changed, for StateNew
+	since      time.Time // when it was accepted, for Shutdown
 	cur        *response // the request in flight
 	hijacked   bool
 	lastMethod string
@@ -288,7 +288,7 @@ func (c *conn) readRequest() (*response, error) {
 		w.reqBody = &requestBody{rc: req.Body, w: w}
 		req.Body = w.reqBody
 	}
-	w.ctx = newReqCtx(c.ctx, w)
+	w.ctx = initReqCtx(&w.ctxv, c.ctx, w)
 	req = req.WithContext(w.ctx)
 	req.RemoteAddr = c.remoteAddr
 	req.TLS = c.tlsState
@@ -337,7 +337,9 @@ func (c *conn) setWriteDeadline(t time.Time) error {
 // setState records the connection's state and calls the ConnState hook.
 func (c *conn) setState(st http.ConnState) {
 	c.state = st
-	c.since = time.Now()
+	if st == http.StateNew {
+		c.since = time.Now() // only new conns go stale (Shutdown)
+	}
 	srv := c.srv
 	switch st {
 	case http.StateHijacked, http.StateClosed:

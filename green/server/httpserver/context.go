@@ -31,8 +31,9 @@ type reqCtx struct {
 
 type afterFunc struct{ f func() }
 
-func newReqCtx(parent context.Context, w *response) *reqCtx {
-	r := &reqCtx{Context: parent, w: w}
+// initReqCtx makes r w's context, under parent.
+func initReqCtx(r *reqCtx, parent context.Context, w *response) *reqCtx {
+	r.Context, r.w = parent, w
 	if parent.Done() != nil {
 		r.stop = context.AfterFunc(parent, func() { r.cancel(parent.Err()) })
 	}

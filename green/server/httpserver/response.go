@@ -36,7 +36,8 @@ type response struct {
 	c       *conn
 	req     *http.Request
 	reqBody *requestBody // nil for a request without a body
-	ctx     *reqCtx
+	ctx     *reqCtx      // &ctxv
+	ctxv    reqCtx       // in the response, to save an allocation
 
 	handlerHeader http.Header
 	calledHeader  bool // the handler called Header
@@ -359,6 +360,10 @@ func (w *response) declareTrailer(k string) {
 
 // writeStatusLine writes an HTTP/1.x status line.
 func writeStatusLine(bw *bufio.Writer, is11 bool, code int, scratch []byte) {
+	if code == http.StatusOK && is11 {
+		bw.WriteString("HTTP/1.1 200 OK\r\n") // most of them
+		return
+	}
 	if is11 {
 		bw.WriteString("HTTP/1.1 ")
 	} else {
