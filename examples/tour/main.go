@@ -28,6 +28,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
 	"github.com/greenshim/greenshim/examples/internal/sleepy"
 	"github.com/greenshim/greenshim/examples/internal/threadpool"
+	"github.com/greenshim/greenshim/examples/internal/web"
 )
 
 // stop is one stop of the tour.
@@ -59,6 +60,16 @@ var stops = []stop{
 			for _, impl := range []string{"blocking", "green"} {
 				cfg := echo.Config{Mode: "both", Impl: impl, Clients: 100, Rounds: 200, Addr: "127.0.0.1:0"}
 				if err := echo.Run(context.Background(), w, cfg); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{"web", "An HTTP/1.1 server whose handlers run in greenlets (package httpserver) serves a burst of 2000 requests, 50 at a time from net/http's client, each handler waiting 1 ms cooperatively; then net/http's own server, a goroutine per connection, for comparison.",
+		func(w io.Writer) error {
+			for _, impl := range []string{"green", "nethttp"} {
+				cfg := web.Config{Mode: "both", Impl: impl, Addr: "127.0.0.1:0", Requests: 2000, Concurrency: 50, Work: time.Millisecond}
+				if err := web.Run(context.Background(), w, cfg); err != nil {
 					return err
 				}
 			}

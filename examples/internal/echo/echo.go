@@ -15,6 +15,7 @@ import (
 
 	"github.com/greenshim/greenshim/blocking"
 	"github.com/greenshim/greenshim/green"
+	"github.com/greenshim/greenshim/green/server"
 	"github.com/greenshim/greenshim/iface"
 )
 
@@ -79,10 +80,11 @@ func result(out io.Writer, cfg Config, wall time.Duration) {
 		cfg.Impl, cfg.Clients, cfg.Rounds, wall.Seconds(), float64(cfg.Clients*cfg.Rounds)/wall.Seconds())
 }
 
-// serve accepts conns on ln and hands each to handle, until ln is closed.
-// Temporary errors (EMFILE, ENFILE, ECONNABORTED) are waited out with sleep,
-// 5 ms doubling to 1 s, as net/http's Server.Serve does.
-func serve(ln net.Listener, handle func(net.Conn), sleep func(time.Duration)) error {
+// serve accepts conns on ln and hands each to handle, until ln is closed:
+// the goroutines' server. Temporary errors (EMFILE, ENFILE, ECONNABORTED)
+// are waited out, 5 ms doubling to 1 s, as net/http's Server.Serve does.
+// The greenlets' server is a server.StreamServer.
+func serve(ln net.Listener, handle func(net.Conn)) error {
 	var backoff time.Duration
 	for {
 		c, err := ln.Accept()
@@ -94,7 +96,7 @@ func serve(ln net.Listener, handle func(net.Conn), sleep func(time.Duration)) er
 				return err
 			}
 			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
-			sleep(backoff)
+			time.Sleep(backoff)
 			continue
 		}
 		backoff = 0
@@ -173,7 +175,7 @@ func (r goroutines) run(ctx context.Context, out io.Writer, cfg Config) error {
 		defer ln.Close()
 		addr = ln.Addr().String()
 		served := make(chan error, 1)
-		go func() { served <- serve(ln, func(c net.Conn) { go echoConn(c) }, time.Sleep) }()
+		go func() { served <- serve(ln, func(c net.Conn) { go echoConn(c) }) }()
 		if cfg.Mode == "server" {
 			select {
 			case <-ctx.Done():
@@ -206,7 +208,8 @@ func (r goroutines) run(ctx context.Context, out io.Writer, cfg Config) error {
 	return nil
 }
 
-// greenlets is -impl green: the server and every client are greenlets on h.
+// greenlets is -impl green: the server (a server.StreamServer: a greenlet
+// per conn) and every client are greenlets on h.
 type greenlets struct {
 	h *green.Hub
 	s green.Socket
@@ -220,26 +223,15 @@ func (r greenlets) run(ctx context.Context, out io.Writer, cfg Config) error {
 			if err != nil {
 				return err
 			}
-			defer ln.Close()
 			addr = ln.Addr().String()
-			srv := green.Spawn(func() error {
-				return serve(ln, func(c net.Conn) { green.Spawn(func() error { echoConn(c); return nil }) }, green.Sleep)
-			})
+			srv := &server.StreamServer{Handler: echoConn}
 			if cfg.Mode == "server" {
-				// The signal arrives on a Go channel: wait for it
-				// cooperatively, so the server greenlets run.
-				stopped := green.Spawn(func() error {
-					_, _, err := green.Recv(ctx.Done())
-					ln.Close()
-					return err
-				})
-				_, err := green.JoinAll([]*green.Greenlet{srv, stopped}, green.JoinOptions{Count: 1})
-				ln.Close()
-				if err != nil {
-					return err
-				}
-				return srv.Join()
+				return serveUntil(ctx, srv, ln)
 			}
+			if err := srv.Start(ln); err != nil {
+				return err
+			}
+			defer srv.Stop(time.Second)
 		}
 		start := time.Now() //greenshim:ignore wall-clock throughput, measured as the goroutine runner measures it
 		cs := make([]*green.Greenlet, cfg.Clients)
@@ -258,4 +250,22 @@ func (r greenlets) run(ctx context.Context, out io.Writer, cfg Config) error {
 		result(out, cfg, time.Since(start)) //greenshim:ignore wall-clock throughput
 		return nil
 	})
+}
+
+// serveUntil serves ln with srv until ctx ends (the signal arrives on a Go
+// channel, received cooperatively so that the server's greenlets run),
+// then stops it, giving its handlers a second.
+func serveUntil(ctx context.Context, srv *server.StreamServer, ln net.Listener) error {
+	stopper := green.Spawn(func() error {
+		if _, _, err := green.Recv(ctx.Done()); err != nil {
+			return err
+		}
+		return srv.Stop(time.Second)
+	})
+	err := srv.Serve(ln)
+	if !errors.Is(err, server.ErrClosed) {
+		stopper.Kill()
+		return err
+	}
+	return stopper.Join()
 }
