@@ -29,10 +29,13 @@ const (
 	TraceClose  TraceKind = "close"  // Close was called
 )
 
-// TraceEvent is one entry of a [Trace]. Every field but Name, Note, Stack and
-// Greenlet is hashed and compared by [Trace.Diff]: on a virtual clock they
-// are the same on every run of the same program and [Schedule], so they
-// hold no pointers and no wall times.
+// TraceEvent is one entry of a [Trace]. Every field but Name, Note and
+// Stack is hashed and compared by [Trace.Diff]: on a virtual clock they are
+// the same on every run of the same program and [Schedule], so they hold
+// no pointers and no wall times.
+//
+// A trace keeps every event of its run, in 56 bytes each (plus the
+// distinct strings).
 type TraceEvent struct {
 	Seq  uint64        // 1, 2, ...: the order events happened in
 	At   time.Duration // hub time: since the virtual clock's start, or the hub's start on the real clock
@@ -43,10 +46,9 @@ type TraceEvent struct {
 	Host string // the host G runs on, as Trace.Host says; a world's own events set it
 	Flow uint64 // links a world's events about one message (Chrome trace flows); 0 if none
 
-	Name     string    // G's name (not compared: a default name may hold an address)
-	Note     string    // free text: an error's message, a frame (not compared)
-	Stack    []uintptr // the stack that produced it, if Trace.Stacks (not compared)
-	Greenlet *Greenlet // G itself, for a world's Host lookup (not compared; do not keep)
+	Name  string    // G's name (not compared: a default name may hold an address)
+	Note  string    // free text: an error's message, a frame (not compared)
+	Stack []uintptr // the stack that produced it, if Trace.Stacks (not compared)
 }
 
 // String formats e on one line, as Trace.String lists it.
@@ -121,7 +123,7 @@ type Trace struct {
 	mu       sync.Mutex // guards the fields below
 	hub      *Hub       // the hub it serves, once one has taken it
 	real     bool       // the hub runs on the real clock: times are not compared
-	events   []TraceEvent
+	events   traceStore
 	hash     fnv // FNV-1a over the compared fields of every event
 	breakers []Breaker
 }
@@ -154,9 +156,9 @@ func (t *Trace) addLocked(e TraceEvent) TraceEvent {
 	if t.hash == 0 {
 		t.hash = fnvOffset
 	}
-	e.Seq = uint64(len(t.events)) + 1
+	e.Seq = uint64(t.events.n) + 1
 	t.hash = t.hash.event(&e, t.real)
-	t.events = append(t.events, e)
+	t.events.add(&e)
 	return e
 }
 
@@ -190,21 +192,21 @@ func (t *Trace) breakerLocked(what string) {
 			return
 		}
 	}
-	t.breakers = append(t.breakers, Breaker{uint64(len(t.events)), what, 1})
+	t.breakers = append(t.breakers, Breaker{uint64(t.events.n), what, 1})
 }
 
 // Events returns a copy of the events recorded so far.
 func (t *Trace) Events() []TraceEvent {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]TraceEvent(nil), t.events...)
+	return t.events.all()
 }
 
 // Len returns how many events have been recorded.
 func (t *Trace) Len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.events)
+	return t.events.n
 }
 
 // Hash returns a 64-bit FNV-1a hash of the compared fields of every event
@@ -275,7 +277,7 @@ func (h fnv) event(e *TraceEvent, real bool) fnv {
 func (t *Trace) record(h *Hub, kind TraceKind, g *Greenlet, by uint64, what, note string) {
 	e := TraceEvent{At: time.Duration(h.now()), Kind: kind, By: by, What: what, Note: note}
 	if g != nil {
-		e.G, e.Name, e.Greenlet = g.ID(), g.Name(), g
+		e.G, e.Name = g.ID(), g.Name()
 		if t.Host != nil {
 			e.Host = t.Host(g)
 		}
