@@ -29,9 +29,10 @@
 // # Determinism
 //
 // [Replays] fails the test if a run does not replay: it runs the function
-// twice with fresh [green.Trace]s and reports the first event that differs,
-// with the stacks that produced it and what the hub saw that breaks
-// determinism (see green's # Tracing).
+// twice, each time with a fresh trace ([green.Trace]), and reports the
+// first event that differs, with the stacks that produced it and what the
+// hub saw that breaks determinism (see the # Tracing section of package
+// green).
 //
 // # Why a package of its own
 //
