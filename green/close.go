@@ -13,7 +13,12 @@ func (h *Hub) Close() {
 	if h.current() != nil {
 		panic("green: Close called from a greenlet of its own hub")
 	}
-	h.post(func() { h.closing = true })
+	h.post(func() {
+		if h.tr != nil && !h.closing {
+			h.traceClose()
+		}
+		h.closing = true
+	})
 	<-h.done
 }
 
@@ -27,6 +32,8 @@ func (h *Hub) Closed() bool {
 // killAll kills every live greenlet that waits, is suspended or has not
 // started; it reports whether it killed any. Hub context, closing.
 func (h *Hub) killAll() bool {
+	h.acting = actHub
+	defer func() { h.acting = actNone }()
 	var gs []*Greenlet
 	for g := h.all.head; g != nil; g = g.anext {
 		switch g.state {
@@ -54,9 +61,11 @@ func (h *Hub) shutdown() bool {
 	h.pending.Store(false)
 	h.mu.Unlock()
 	if len(in) > 0 {
+		h.acting = actOutside
 		for _, f := range in {
 			f()
 		}
+		h.acting = actNone
 		return false
 	}
 	h.trimWorkers(0)

@@ -44,6 +44,8 @@ func (h *Hub) deadlock() bool {
 		wake = outside
 	}
 	h.stats.Deadlocks++
+	h.acting = actHub
+	defer func() { h.acting = actNone }()
 	err := &DeadlockError{Blocked: names}
 	// Newest first: a greenlet runs before the older ones that wait for
 	// it, and so can react (return the error) before they resume.

@@ -220,8 +220,73 @@
 // resumed runs the scheduler on its own stack when it waits, so a hand-off
 // between it and another greenlet is a single switch.
 //
-// The order is a function of the program alone; a seeded choice among
-// runnable greenlets (schedule exploration) can replace the FIFO pop.
+// Options.Schedule picks the policy; on a virtual clock the order is a
+// function of the program and the Schedule alone, so the same Schedule
+// gives the same run every time (see # Tracing for what can break that).
+// What each policy guarantees:
+//
+//   - [FIFO] (the default): the rounds above. A Yield lets every other
+//     runnable greenlet run exactly once before the caller resumes, and a
+//     woken greenlet runs within the next round: no greenlet that stays
+//     runnable waits for more than a round. The schedule ignores the seed:
+//     one program, one order.
+//   - [Random]: at every switch, the hub picks uniformly, from
+//     Schedule.Seed, among all runnable greenlets, those not yet started
+//     included (they start when picked). A Yield is one more choice: the
+//     caller may be picked again at once, but each runnable greenlet is
+//     picked with probability 1/n at each switch, so a loop of Yields that
+//     waits for another greenlet ends with probability 1.
+//   - [PCT] (Burckhardt et al., ASPLOS 2010, as awslabs/shuttle implements
+//     it): each greenlet gets a random priority when it first becomes
+//     runnable, at a uniformly random rank among the others; the highest
+//     runnable one runs. At Schedule.Depth-1 steps drawn from the first
+//     Schedule.Steps steps with a choice (Stats.Steps counts them), the
+//     greenlet that just ran drops below every other. A greenlet that
+//     yields drops too, so Yield keeps FIFO's guarantee: every greenlet
+//     runnable at the Yield runs before the caller resumes. PCT finds a bug
+//     that needs d orderings with probability at least 1/(n·k^(d-1)) per
+//     run, for n greenlets and k steps.
+//
+// Under Random and PCT a raw Switch still hands control at once, the inbox,
+// timers and virtual time work as above, and Options.StartBatch and
+// MaxStacks do not apply. The switch path is FIFO's either way; the pick
+// costs a heap operation under PCT and a random number under Random.
+//
+// # Tracing
+//
+// Options.Trace records what the hub's greenlets do, as [TraceEvent]s in
+// one sequence: spawn (by whom), start, park (on what, for whom), wake (by
+// whom, or by a timer, a timeout, a kill, a deadlock, an outside
+// goroutine), yield, end (how), kill (by whom), detach and rejoin (the
+// hand-off), timers that run a function, and Close. Each has a sequence
+// number, the hub time and the greenlet's [Greenlet.ID] and name; a world
+// adds its own events ([Trace.Add]: messages, partitions, crashes) and
+// names each greenlet's host (Trace.Host), so that one trace shows a whole
+// simulated run. Without a Trace the hub pays one predictable branch per
+// event site.
+//
+// On a virtual clock every compared field of an event (all but names,
+// notes and stacks) is the same on every run of the same program and
+// Schedule, and [Trace.Hash] sums them up. [Replays] runs a function twice
+// and reports the first event that differs ([Trace.Diff]), with the stacks
+// that produced it (recorded when Trace.Stacks is set, which Replays does
+// for a second pair of runs when the first differs). The hub records,
+// when it happens, what it sees break determinism ([Trace.Breakers]):
+//
+//   - a greenlet detached from the hub (the hand-off): what it does beside
+//     the hub, and when it rejoins, depend on real time;
+//   - a spawn, call or wake from outside the hub (a plain goroutine, a
+//     thread-pool job, a native region, a socket) while greenlets are
+//     live: where it lands depends on the Go scheduler (Run's main, posted
+//     before anything else runs, is not one);
+//   - Close from outside while work is left: end runs from inside;
+//   - the real clock: timers fire by wall time, and times are not compared.
+//
+// What the hub cannot see is named in the report when it saw nothing: Go's
+// map iteration order, math/rand or time.Now deciding what greenlets do,
+// plain goroutines sharing state with them. Package green/greentest runs a
+// test under seeds, prints the line that replays a failing one, and fails a
+// test whose run does not replay.
 //
 // # Outside goroutines
 //

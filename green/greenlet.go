@@ -39,6 +39,7 @@ type Greenlet struct {
 	fn    func() (any, error)
 	pc    uintptr // entry of the function spawned, for its default name
 	state gstate
+	id    uint32 // see ID; in state's padding, so a Greenlet stays 232 bytes
 
 	value  any
 	err    error
@@ -90,6 +91,14 @@ func (g *Greenlet) check(method string) {
 	}
 }
 
+// ID returns g's number in its hub: 1 for the first greenlet spawned (or
+// created with Raw), 2 for the next, and so on, in the order the hub
+// registered them; 0 until it has (a Spawn from a plain goroutine
+// registers when the hub takes it in). On a virtual clock IDs are the same
+// on every run, which makes them the names of greenlets in a [Trace]. They
+// wrap after 2^32 greenlets.
+func (g *Greenlet) ID() uint64 { g.check("ID"); return uint64(g.id) }
+
 // Hub returns the hub g runs on.
 func (g *Greenlet) Hub() *Hub { g.check("Hub"); return g.h }
 
@@ -140,7 +149,7 @@ func funcPC[F any](f F) uintptr {
 
 // enqueue registers a new greenlet and schedules its start. Hub context.
 func (h *Hub) enqueue(g *Greenlet) {
-	h.all.add(g)
+	h.adopt(g, "")
 	h.stats.Spawned++
 	h.startq.push(g)
 }
@@ -200,6 +209,9 @@ func (g *Greenlet) run() {
 func (g *Greenlet) finish() {
 	h := g.h
 	g.state = stDead
+	if h.tr != nil {
+		h.traceEnd(g)
+	}
 	g.fn = nil
 	h.all.remove(g)
 	if g.x == nil {

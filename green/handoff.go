@@ -190,6 +190,9 @@ func (h *Hub) rejoin(d *detach) *Greenlet {
 	// The hub does not close while d counts in h.ext, so the post lands.
 	h.post(func() {
 		h.ext--
+		if h.tr != nil {
+			h.tr.record(h, TraceRejoin, d.g, 0, "", "")
+		}
 		h.ready(d.g)
 	})
 	<-d.in
@@ -207,6 +210,9 @@ func (h *Hub) relay(d *detach) {
 	h.ext++
 	if h.virtual != nil {
 		h.ho.virtual.Store(true)
+	}
+	if h.tr != nil {
+		h.traceDetach(g, d.wait)
 	}
 	g.w.yield(struct{}{}) // g's resumer goes on; the relay waits for g's next resume
 	s := &h.ho

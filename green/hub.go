@@ -63,6 +63,15 @@ type Options struct {
 
 	// Name names the hub in reports; zero means "hub".
 	Name string
+
+	// Schedule chooses which runnable greenlet runs next: FIFO (the zero
+	// value), Random or PCT, and the seed of their choices. See the
+	// package doc, # Scheduling.
+	Schedule Schedule
+
+	// Trace, if set, records the hub's greenlet events; a Trace serves
+	// one hub. See the package doc, # Tracing.
+	Trace *Trace
 }
 
 // Hub runs greenlets one at a time and switches only where a greenlet waits.
@@ -101,6 +110,15 @@ type Hub struct {
 	pool    *ThreadPool
 
 	ho handoffState // the hand-off (handoff.go)
+
+	// Schedule exploration and tracing (explore.go, trace_hooks.go).
+	ex     *explorer // nil under FIFO
+	tr     *Trace    // nil when not tracing
+	watch  bool      // ex or tr is set: the yield path calls watchYield
+	acting actor     // who acts in hub context while no greenlet runs
+	gseq   uint32    // greenlet IDs given so far
+
+	tracePanics uint64 // stats.Panics at the last end traced
 
 	// Published for Stats while the hub is held (stats.go).
 	pub     atomic.Pointer[Stats]
@@ -146,6 +164,12 @@ func New(opts Options) *Hub {
 		h.opts.Name = "hub"
 	}
 	h.ho.init(h)
+	h.ex = newExplorer(opts.Schedule)
+	if opts.Trace != nil {
+		opts.Trace.attach(h)
+		h.tr = opts.Trace
+	}
+	h.watch = h.ex != nil || h.tr != nil
 	addHub(h)
 	h.pool = newThreadPool(h, opts.ThreadPoolSize)
 	h.monitor = startMonitor(h)
@@ -163,6 +187,15 @@ func (o Options) validate() {
 	}
 	if o.StartBatch < 0 {
 		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
+	}
+	o.Schedule.validate()
+	if t := o.Trace; t != nil {
+		t.mu.Lock()
+		used := t.hub != nil
+		t.mu.Unlock()
+		if used {
+			panic("green: Options.Trace belongs to one hub; this one is already used")
+		}
 	}
 }
 
@@ -250,9 +283,9 @@ func (g *Greenlet) giveUp() {
 // what becomes runnable during a round waits for the next one, so that Yield
 // lets every other runnable greenlet run exactly once; between rounds the
 // inbox, a bounded batch of new greenlets (so that early greenlets finish and
-// hand their stacks on while later ones start), and due timers. A seeded
-// choice among the runnable (schedule exploration) would replace the pop
-// from the run queue.
+// hand their stacks on while later ones start), and due timers. Under Random
+// and PCT the explorer's choice among every runnable greenlet, new ones
+// included, replaces the pop from the run queue and the batch of starts.
 func (h *Hub) schedule(self *Greenlet) {
 	for {
 		if g := h.direct; g != nil {
@@ -270,7 +303,17 @@ func (h *Hub) schedule(self *Greenlet) {
 		}
 		if h.round > 0 {
 			h.round--
-			g := h.runq.pop()
+			var g *Greenlet
+			if h.ex == nil {
+				g = h.runq.pop()
+			} else if g = h.ex.next(h); g == nil || g.w == nil {
+				if g == nil {
+					h.round = 0
+				} else {
+					h.startNew(g, self)
+				}
+				continue
+			}
 			if g == self {
 				h.cont(self)
 				return
@@ -284,23 +327,19 @@ func (h *Hub) schedule(self *Greenlet) {
 		if h.wantPub.Load() {
 			h.publish()
 		}
-		for k := h.opts.StartBatch; k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
+		for k := h.opts.StartBatch; h.ex == nil && k > 0 && h.startq.len() > 0 && h.direct == nil && !h.deferStarts(); k-- {
 			// Every entry is new: a greenlet killed before its start
 			// has left the queue (see kill), so none uses up the batch.
-			g := h.startq.pop()
-			if h.closing && (g.x == nil || !g.x.outside) {
-				// A closing hub starts nothing new, except outside
-				// calls, which must report back to their goroutine.
-				g.killed = true
-				g.finish()
-				continue
-			}
-			h.start(g, self)
+			h.startNew(h.startq.pop(), self)
 		}
 		if len(h.timers) > 0 {
 			h.fireTimers(h.now())
 		}
-		h.round = h.runq.len()
+		if h.ex == nil {
+			h.round = h.runq.len()
+		} else {
+			h.round = h.ex.runnable(h)
+		}
 		if h.round > 0 || h.startq.len() > 0 && !h.deferStarts() || h.direct != nil || h.pending.Load() {
 			continue
 		}
@@ -325,6 +364,18 @@ func (h *Hub) schedule(self *Greenlet) {
 func (h *Hub) deferStarts() bool {
 	return h.virtual != nil && h.opts.MaxStacks > 0 && len(h.timers) > 0 &&
 		h.stats.Workers-len(h.idle) >= h.opts.MaxStacks
+}
+
+// startNew starts g, new, unless the hub is closing: a closing hub starts
+// nothing new, except outside calls, which must report back to their
+// goroutine.
+func (h *Hub) startNew(g, self *Greenlet) {
+	if h.closing && (g.x == nil || !g.x.outside) {
+		g.killed = true
+		g.finish()
+		return
+	}
+	h.start(g, self)
 }
 
 // cont lets self, picked by the scheduler it is running, continue.
@@ -374,6 +425,9 @@ func (h *Hub) start(g, self *Greenlet) {
 	}
 	w.g = g
 	g.w = w
+	if h.tr != nil {
+		h.tr.record(h, TraceStart, g, 0, "", "")
+	}
 	h.resume(g, self)
 }
 
@@ -416,6 +470,9 @@ func (h *Hub) ready(g *Greenlet) {
 		h.nparked--
 	}
 	g.state = stRunnable
+	if h.tr != nil {
+		h.traceWake(g)
+	}
 	h.runq.push(g)
 }
 
@@ -428,10 +485,14 @@ func (h *Hub) addTimer(t *timer, when int64) {
 }
 
 func (h *Hub) fireTimers(now int64) {
+	h.acting = actTimer
 	for len(h.timers) > 0 && h.timers[0].when <= now {
 		t := h.timers[0]
 		h.timers.remove(t)
 		if t.f != nil {
+			if h.tr != nil {
+				h.traceTimer(t)
+			}
 			t.f()
 		} else if t.g.state == stWaiting {
 			// Not yet woken by something else (a Wait's notifier can
@@ -439,6 +500,7 @@ func (h *Hub) fireTimers(now int64) {
 			h.ready(t.g)
 		}
 	}
+	h.acting = actNone
 }
 
 // idleWait waits, with nothing runnable, for the next timer or a message in
@@ -538,8 +600,10 @@ func (h *Hub) drainInbox() {
 	h.pending.Store(false)
 	h.mu.Unlock()
 	h.draining.Store(true) // the hub is busy, though it resumes no greenlet: see inspect
+	h.acting = actOutside
 	for _, f := range in {
 		f()
 	}
+	h.acting = actNone
 	h.draining.Store(false)
 }

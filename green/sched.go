@@ -53,6 +53,9 @@ func (g *Greenlet) yield() error {
 		panic(unwind{errKill})
 	}
 	g.state = stRunnable
+	if h.watch {
+		h.watchYield(g)
+	}
 	h.runq.push(g)
 	g.giveUp()
 	if err := g.resumed(); err != nil {

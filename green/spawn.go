@@ -49,7 +49,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 	g := h.newGreenlet(func() (any, error) { return nil, fn() })
 	g.pc = funcPC(fn)
 	arm := func() {
-		h.all.add(g)
+		h.adopt(g, "later")
 		h.stats.Spawned++
 		// The greenlet's own sleep timer: Kill before the start disarms it.
 		g.sleep.f = func() { h.startq.push(g) }
@@ -212,6 +212,9 @@ func (g *Greenlet) KillAsync() {
 
 // kill delivers a kill to g. Hub context; c is the caller, if a greenlet.
 func (h *Hub) kill(g, c *Greenlet) {
+	if h.tr != nil && g.state != stDead {
+		h.traceKill(g, c)
+	}
 	switch g.state {
 	case stDead:
 	case stNew:

@@ -34,6 +34,14 @@ type Stats struct {
 	Blocked   uint64 // blocking-monitor reports
 	Deadlocks uint64 // deadlocks declared
 
+	// Schedule is the hub's scheduling policy and seed (Options.Schedule,
+	// as String gives it: "fifo", "pct seed=7 depth=3 steps=1000").
+	// Steps counts, under Random and PCT, the switches that chose among
+	// two or more runnable greenlets: PCT's k (Schedule.Steps) for a run
+	// like this one. FIFO does not count them.
+	Schedule string
+	Steps    uint64
+
 	// The hand-off (see the package doc, # Natives and hand-off).
 	Handoff  string // "on (after 50µs)", "off", or "unavailable: <why>"
 	Detached int    // greenlets detached now
@@ -78,6 +86,7 @@ func (h *Hub) Stats() Stats {
 	}
 	s.Switches = h.tick.Load()
 	s.Handoff = h.ho.status
+	s.Schedule = h.opts.Schedule.String()
 	s.Detached = int(h.ho.now.Load())
 	s.Detaches = h.ho.count.Load()
 	s.Nondeterministic = h.ho.virtual.Load()
@@ -94,7 +103,8 @@ func (h *Hub) hubStats() Stats {
 		Panics:    h.stats.Panics,
 		Live:      h.all.n,
 		Parked:    h.nparked,
-		Runnable:  h.runq.len() + h.startq.len(),
+		Runnable:  h.runnable(),
+		Steps:     h.steps(),
 		Timers:    len(h.timers),
 		Workers:   h.stats.Workers,
 		Idle:      len(h.idle),

@@ -32,6 +32,9 @@ func (g *Greenlet) park(what string) error {
 	g.state = stWaiting
 	g.waitsOn = what
 	g.h.nparked++
+	if g.h.tr != nil {
+		g.h.tracePark(g, what)
+	}
 	g.giveUp()
 	return g.resumed()
 }
