@@ -87,8 +87,8 @@
 // LookupAddr of a string that is not an IP address fails with Err
 // "unrecognized address"; LookupIP and LookupNetIP of a network other
 // than "ip", "ip4" and "ip6" with a [net.UnknownNetworkError], and of an
-// IP address of the other family, or localhost with no address of the
-// family, with the *[net.AddrError] "no suitable address found";
+// IP address of the other family with the *[net.AddrError] "no suitable
+// address found";
 // LookupPort of an unknown service with Err "unknown port", IsNotFound,
 // Name "tcp/service".
 //
