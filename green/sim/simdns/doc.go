@@ -81,6 +81,13 @@
 //     "i/o timeout", IsTimeout and IsTemporary; for context.Canceled, Err
 //     "operation was canceled"; either way errors.Is(err, ctx.Err()) is
 //     true. A context that has ended before the lookup fails it at once.
+//     This is what package net's LookupIP, LookupIPAddr and LookupNetIP
+//     return, and so every dial; its other methods report the failure of
+//     their conn to the name server instead ("dial udp ...: i/o timeout",
+//     with a Server), the same for IsTimeout and errors.Is, except that a
+//     deadline passing during the query is not context.DeadlineExceeded
+//     for errors.Is, and that a cancellation during the query goes
+//     unnoticed until the resolver's own timeout.
 //   - any other error of Wait: wrapped, IsTimeout and IsTemporary taken
 //     from its Timeout and Temporary methods.
 //
@@ -93,9 +100,13 @@
 // Name "tcp/service".
 //
 // Where simdns differs from package net on purpose: LookupNetIP returns
-// IPv4 addresses as such, never IPv4-mapped; names under .onion are looked
-// up in the zone like any other (package net returns no address and no
-// error for them); there is no search list: every name is absolute.
+// IPv4 addresses as such, never IPv4-mapped; LookupCNAME returns the end
+// of a CNAME chain, as documented, where package net's Go resolver returns
+// the first link of a chain of two or more (golang.org/issue/59943);
+// names under .onion are looked up in the zone like any other (package
+// net returns no address and no error for them); there is no search list:
+// every name is absolute. The tests compare each lookup with package net's
+// Go resolver asking a name server that serves the same zone.
 //
 // A nil context panics, as misuse.
 package simdns
