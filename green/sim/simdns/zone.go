@@ -64,8 +64,9 @@ func (z *Zone) AddHost(name string, addrs ...netip.Addr) error {
 		return fmt.Errorf("simdns: AddHost %q: %w", name, err)
 	}
 	for _, a := range addrs {
-		// Cannot fail: a reverse name has no CNAME unless a test added
-		// one, and then the PTR record goes beside it regardless.
+		// Not addLocked: a reverse name with a CNAME (which only Add
+		// could have put there) gets its PTR record beside it anyway,
+		// unused, rather than fail a host for its address.
 		z.appendLocked(reverseName(a), PTR{key})
 	}
 	return nil
