@@ -66,7 +66,8 @@ func (z *Zone) AddHost(name string, addrs ...netip.Addr) error {
 	for _, a := range addrs {
 		// Not addLocked: a reverse name with a CNAME (which only Add
 		// could have put there) gets its PTR record beside it anyway,
-		// unused, rather than fail a host for its address.
+		// and lookups stop following that CNAME, rather than fail a
+		// host for its address.
 		z.appendLocked(reverseName(a), PTR{key})
 	}
 	return nil
