@@ -24,14 +24,7 @@
 //   - Creating a file or directory, removing an entry (Remove, RemoveAll:
 //     one change for the whole tree) and renaming are entry changes. An entry
 //     change becomes durable when its directory is synced, for a rename
-//     either of its two directories. Through afero a directory is synced as
-//     on Linux, by opening it and syncing the handle:
-//
-//     d, err := disk.Open("/data")
-//     ...
-//     err = d.Sync()
-//     d.Close()
-//
+//     either of its two directories (see below for how).
 //   - Entry changes are journaled in the order they were made: syncing a
 //     directory also makes durable every entry change made before its last
 //     one, in any directory, as ext4's journal commit does. So the durable
@@ -40,6 +33,14 @@
 //     old name or its new one, not both and not neither.
 //   - Modes, owners and times are not modelled: a crash keeps them as the
 //     running host last set them.
+//
+// Through afero a directory is synced as on Linux, by opening it and
+// syncing the handle:
+//
+//	d, err := disk.Open("/data")
+//	if err != nil { ... }
+//	err = d.Sync() // the entry changes in /data are durable when it returns nil
+//	d.Close()
 //
 // # Crashes
 //
