@@ -242,9 +242,11 @@ func (d *Disk) commitLocked(dir *inode) {
 	k := int(dir.lastOp - d.logSeq)
 	for i := range d.log[:k] {
 		d.log[i].apply()
-		d.log[i] = entryOp{} // drop the references
 	}
-	d.log = d.log[k:]
+	// Keep the array: move the rest down, drop the references after it.
+	rest := copy(d.log, d.log[k:])
+	clear(d.log[rest:])
+	d.log = d.log[:rest]
 	d.logSeq += uint64(k)
 }
 
@@ -319,13 +321,19 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 		if err != nil {
 			return nil, pathErr("open", name, err)
 		}
-		mf, err := d.mem.OpenFile(p, os.O_RDWR|os.O_CREATE, perm)
+		// MemMapFs's Create makes no error on the way, as its OpenFile does.
+		mf, err := d.mem.Create(p)
 		if err != nil {
 			return nil, pathErr("open", name, err)
 		}
-		n = newFile(mf.(*mem.File).Data())
+		h := mf.(*mem.File)
+		mem.SetMode(h.Data(), perm&fs.ModePerm)
+		n = newFile(h.Data())
 		dir.children[base] = n
 		d.logLocked(entryOp{what: "create", path: p, a: change{dir, base, n}})
+		if writable {
+			return &File{d: d, gen: d.gen, ino: n, h: h, name: name, path: p, flag: flag}, nil
+		}
 	case err != nil:
 		return nil, pathErr("open", name, err)
 	case flag&(os.O_CREATE|os.O_EXCL) == os.O_CREATE|os.O_EXCL:

@@ -16,7 +16,7 @@ import (
 type inode struct {
 	dir  bool
 	live *mem.FileData // the MemMapFs entry: its data, mode and times
-	rd   *mem.File     // a read-only handle on live, to copy data at Sync
+	rd   mem.File      // a read-only handle on live, to copy data at Sync
 
 	// Files.
 	size     int64  // live size, kept here to account capacity and offsets
@@ -35,7 +35,7 @@ type inode struct {
 type span struct{ off, n int64 }
 
 func newFile(live *mem.FileData) *inode {
-	return &inode{live: live, rd: mem.NewReadOnlyFileHandle(live)}
+	return &inode{live: live, rd: *mem.NewReadOnlyFileHandle(live)}
 }
 
 func newDir(live *mem.FileData) *inode {
