@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -122,7 +124,10 @@ func (d *Disk) SetFaults(f Faults) error {
 func (d *Disk) Faults() Faults {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.faults
+	f := d.faults
+	f.EIO = slices.Clone(f.EIO)
+	f.Latency = maps.Clone(f.Latency)
+	return f
 }
 
 func (d *Disk) setFaultsLocked(f Faults) {
@@ -332,7 +337,7 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 		dir.children[base] = n
 		d.logLocked(entryOp{what: "create", path: p, a: change{dir, base, n}})
 		if writable {
-			return &File{d: d, gen: d.gen, ino: n, h: h, name: name, path: p, flag: flag}, nil
+			return &File{d: d, gen: d.gen, ino: n, h: *h, name: name, path: p, flag: flag}, nil
 		}
 	case err != nil:
 		return nil, pathErr("open", name, err)
@@ -341,12 +346,13 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 	case n.dir && writable:
 		return nil, pathErr("open", name, syscall.EISDIR)
 	}
-	var h *mem.File
+	f := &File{d: d, gen: d.gen, ino: n, name: name, path: p, flag: flag}
 	if writable {
-		h = mem.NewFileHandle(n.live)
+		f.h = *mem.NewFileHandle(n.live)
 	} else {
-		h = mem.NewReadOnlyFileHandle(n.live)
+		f.h = *mem.NewReadOnlyFileHandle(n.live)
 	}
+	h := &f.h
 	if flag&os.O_TRUNC != 0 && writable && !n.dir && n.size > 0 {
 		if err := h.Truncate(0); err != nil {
 			return nil, pathErr("open", name, err)
@@ -354,7 +360,7 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 		d.used -= n.size
 		n.truncatedLocked(0)
 	}
-	return &File{d: d, gen: d.gen, ino: n, h: h, name: name, path: p, flag: flag}, nil
+	return f, nil
 }
 
 // Mkdir copies os.Mkdir; it is an entry change in the parent directory.

@@ -17,9 +17,9 @@ type File struct {
 	d    *Disk
 	gen  uint64 // the disk's generation at open
 	ino  *inode
-	h    *mem.File // the live view's handle
-	name string    // as given to Open
-	path string    // cleaned, for fault rules
+	h    mem.File // the live view's handle, inline
+	name string   // as given to Open
+	path string   // cleaned, for fault rules
 	flag int
 
 	closed bool // guarded by d.mu
