@@ -44,6 +44,10 @@ type Options struct {
 	// the operation takes effect, outside the disk's lock; a world makes it
 	// park the caller on world time. nil means no latency.
 	Wait func(d time.Duration)
+	// Now gives the modification times of files and directories the disk
+	// makes or changes; a world passes its clock so that runs repeat bit for
+	// bit. nil leaves MemMapFs's wall-clock times.
+	Now func() time.Time
 	// Faults is the fault plan the disk starts with; see [Disk.SetFaults].
 	Faults Faults
 	// SectorSize is the granularity of torn writes; 0 means 512.
@@ -58,6 +62,7 @@ type Disk struct {
 	hostname string
 	initEnv  map[string]string
 	wait     func(time.Duration)
+	now      func() time.Time
 	sector   int64
 	latency  [numOps]atomic.Int64 // from faults.Latency, read without the lock
 
@@ -85,6 +90,7 @@ func New(opts Options) (*Disk, error) {
 	d := &Disk{
 		hostname: opts.Hostname,
 		wait:     opts.Wait,
+		now:      opts.Now,
 		sector:   int64(opts.SectorSize),
 		rng:      opts.Rand,
 	}
@@ -149,6 +155,14 @@ func (d *Disk) Used() int64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.used
+}
+
+// touch sets n's modification time from Options.Now, if there is one
+// (MemMapFs has just set it from the wall clock).
+func (d *Disk) touch(n *inode) {
+	if d.now != nil {
+		mem.SetModTime(n.live, d.now())
+	}
 }
 
 // delay waits for op's latency, if there is one and a Wait.
@@ -334,6 +348,7 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 		h := mf.(*mem.File)
 		mem.SetMode(h.Data(), perm&fs.ModePerm)
 		n = newFile(h.Data())
+		d.touch(n)
 		dir.children[base] = n
 		d.logLocked(entryOp{what: "create", path: p, a: change{dir, base, n}})
 		if writable {
@@ -359,6 +374,7 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 		}
 		d.used -= n.size
 		n.truncatedLocked(0)
+		d.touch(n)
 	}
 	return f, nil
 }
@@ -390,6 +406,7 @@ func (d *Disk) mkdirLocked(name, p string, perm os.FileMode) error {
 		return pathErr("mkdir", name, err)
 	}
 	n := newDir(d.liveData(p))
+	d.touch(n)
 	dir.children[base] = n
 	d.logLocked(entryOp{what: "mkdir", path: p, a: change{dir, base, n}})
 	return nil

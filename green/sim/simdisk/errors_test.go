@@ -182,3 +182,23 @@ func TestCrashReport_String(t *testing.T) {
   lost entry: create /tmp
 `, r.String())
 }
+
+func TestDisk_ModTimesFromNow(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	d := newDisk(t, simdisk.Options{Now: func() time.Time { return at }})
+	require.NoError(t, d.Mkdir("/dir", 0o755))
+	write(t, d, "/dir/f", "data", true)
+	for _, name := range []string{"/dir", "/dir/f"} {
+		fi, err := d.Stat(name)
+		require.NoError(t, err)
+		assert.True(t, fi.ModTime().Equal(at), "%s: %v", name, fi.ModTime())
+	}
+	at = at.Add(time.Hour)
+	f, err := d.OpenFile("/dir/f", os.O_RDWR, 0)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(1))
+	fi, err := f.Stat()
+	require.NoError(t, err)
+	assert.True(t, fi.ModTime().Equal(at), "after Truncate: %v", fi.ModTime())
+	require.NoError(t, f.Close())
+}

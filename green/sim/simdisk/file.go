@@ -192,6 +192,7 @@ func (f *File) writeLocked(op string, b []byte, off int64, at bool) (int, error)
 		f.d.used += grow
 	}
 	n.wroteLocked(off, int64(w))
+	f.d.touch(n)
 	return w, nil
 }
 
@@ -218,6 +219,7 @@ func (f *File) Truncate(size int64) error {
 		f.d.used += size - n.size
 	}
 	n.truncatedLocked(size)
+	f.d.touch(n)
 	return nil
 }
 
@@ -304,5 +306,9 @@ func (f *File) Close() error {
 	if f.gen != f.d.gen {
 		return pathErr("close", f.name, syscall.EIO)
 	}
-	return f.h.Close()
+	err := f.h.Close()
+	if f.writable() {
+		f.d.touch(f.ino) // mem's Close stamps a writable file
+	}
+	return err
 }
