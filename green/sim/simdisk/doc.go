@@ -7,7 +7,7 @@
 // durable. [Disk.Crash] throws the live view away and builds a new one from
 // the durable image. Everything from outside is injected through [Options]:
 // the seeded source of chance, the function that waits out latencies, the
-// host name and environment. The package knows nothing of worlds, hubs or
+// clock for modification times, the host name and environment. The package knows nothing of worlds, hubs or
 // greenlets.
 //
 // # Durability
@@ -54,9 +54,9 @@
 //     case sets nothing.
 //   - In each file so reached, the data of its last Sync (empty if it was
 //     never synced), plus, with probability Faults.TornWrite, a prefix of the
-//     file's last write since that Sync, cut at a sector boundary (Options.
-//     SectorSize, 512 by default) strictly inside the write; bytes between
-//     the durable end and the torn write read as zeros. A write within one
+//     file's last write since that Sync, cut at a sector boundary
+//     (Options.SectorSize, 512 by default) strictly inside the write; bytes
+//     between the durable end and the torn write read as zeros. A write within one
 //     sector is never torn: sectors are written whole. A Truncate since the
 //     last write leaves nothing to tear.
 //   - The environment, which starts again from Options.Env.
