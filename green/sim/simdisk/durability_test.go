@@ -1,6 +1,7 @@
 package simdisk_test
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"math/rand/v2"
@@ -405,4 +406,59 @@ func TestDisk_LatencyThroughWait(t *testing.T) {
 	// Without a Wait, latency is ignored.
 	d = newDisk(t, simdisk.Options{Faults: simdisk.Faults{Latency: map[simdisk.Op]time.Duration{simdisk.OpWrite: time.Hour}}})
 	write(t, d, "/f", "x", true)
+}
+
+// The entry changes a crash keeps without a sync are a prefix of those
+// made, in order: a later one never survives without every earlier one.
+func TestDisk_KeptEntriesAreAPrefix(t *testing.T) {
+	names := []string{"/e0", "/e1", "/e2", "/e3", "/e4"}
+	seen := map[int]bool{}
+	for seed := range uint64(100) {
+		d := newDisk(t, simdisk.Options{Faults: simdisk.Faults{KeepEntries: 1}})
+		for _, name := range names {
+			write(t, d, name, name, true)
+		}
+		r := d.Crash(rand.New(rand.NewPCG(seed, 3)))
+		kept := 0
+		for i, name := range names {
+			if _, err := d.Stat(name); err == nil {
+				require.Equal(t, i, kept, "seed %d: %s kept after a lost change", seed, name)
+				kept++
+			}
+		}
+		require.Len(t, r.KeptEntries, kept, "seed %d", seed)
+		require.Len(t, r.LostEntries, len(names)-kept, "seed %d", seed)
+		seen[kept] = true
+	}
+	assert.Len(t, seen, len(names), "KeepEntries 1 keeps 1 to 5 changes: %v", seen)
+}
+
+// A crash draws from the given source only: the same source, the same loss.
+func TestDisk_CrashIsDeterministic(t *testing.T) {
+	run := func() (string, map[string]string) {
+		d := newDisk(t, simdisk.Options{
+			Rand:   rand.New(rand.NewPCG(5, 5)),
+			Faults: simdisk.Faults{TornWrite: 0.5, KeepEntries: 0.5},
+		})
+		for i := range 8 {
+			name := fmt.Sprintf("/f%d", i)
+			write(t, d, name, strings.Repeat("x", 300*i), i%2 == 0)
+			if i == 3 {
+				syncDir(t, d, "/")
+			}
+		}
+		r := d.Crash(nil)
+		files := map[string]string{}
+		for i := range 8 {
+			name := fmt.Sprintf("/f%d", i)
+			if got, err := read(d, name); err == nil {
+				files[name] = got
+			}
+		}
+		return r.String(), files
+	}
+	r1, files1 := run()
+	r2, files2 := run()
+	assert.Equal(t, r1, r2)
+	assert.Equal(t, files1, files2)
 }
