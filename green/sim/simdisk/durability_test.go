@@ -462,3 +462,35 @@ func TestDisk_CrashIsDeterministic(t *testing.T) {
 	assert.Equal(t, r1, r2)
 	assert.Equal(t, files1, files2)
 }
+
+// The atomic-replace pattern: write a temporary file, Sync it, rename it
+// over the old one, sync the directory. Skipping the file's Sync leaves
+// the new name on an empty file after a crash, as on ext4.
+func TestDisk_RenameOverAFile(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		syncFile bool
+		want     string
+	}{
+		{"with the file synced", true, "v2"},
+		{"without the file synced", false, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDisk(t, simdisk.Options{})
+			write(t, d, "/cfg", "v1", true)
+			syncDir(t, d, "/")
+			write(t, d, "/cfg.tmp", "v2", c.syncFile)
+			require.NoError(t, d.Rename("/cfg.tmp", "/cfg"))
+			got, err := read(d, "/cfg")
+			require.NoError(t, err)
+			require.Equal(t, "v2", got, "before the crash")
+			syncDir(t, d, "/")
+			d.Crash(nil)
+			got, err = read(d, "/cfg")
+			require.NoError(t, err)
+			assert.Equal(t, c.want, got)
+			_, err = d.Stat("/cfg.tmp")
+			assert.ErrorIs(t, err, fs.ErrNotExist)
+		})
+	}
+}
