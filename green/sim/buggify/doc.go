@@ -6,9 +6,9 @@
 //		n = n / 2 // take the path production rarely sees
 //	}
 //
-// A world holds one [Points] per run, built from the run's seed; code asks
-// it through whatever the world exposes (the lead wires sim.Buggify to
-// [Points.Fire]). Outside a simulation there is no Points: a nil *Points
+// A world holds one [Points] per run, built from the run's seed, and code
+// asks it through the world (sim.Buggify calls [Points.Fire] on the current
+// world's points). Outside a simulation there is no Points: a nil *Points
 // never fires, so the same code runs in production unchanged.
 //
 // # Two tiers
