@@ -50,12 +50,13 @@ func TestDisk_Errors(t *testing.T) {
 		{"Remove a non-empty directory", func() error { return d.Remove("/dir") }, syscall.ENOTEMPTY},
 		{"Remove the root", func() error { return d.Remove("/") }, syscall.EBUSY},
 		{"Rename into itself", func() error { return d.Rename("/dir", "/dir/full/x") }, syscall.EINVAL},
-		{"Rename a file over a directory", func() error { return d.Rename("/file", "/dir") }, syscall.EISDIR},
+		{"Rename a file over a directory", func() error { return d.Rename("/file", "/dir") }, syscall.EEXIST},
 		{"Rename a directory over a file", func() error { return d.Rename("/dir", "/file") }, syscall.ENOTDIR},
 		{"Rename over a non-empty directory", func() error {
 			require.NoError(t, d.MkdirAll("/empty", 0o755))
 			return d.Rename("/empty", "/dir/full")
-		}, syscall.ENOTEMPTY},
+		}, syscall.EEXIST},
+		{"Rename a directory to itself", func() error { return d.Rename("/dir", "/dir") }, syscall.EEXIST},
 		{"Chtimes missing", func() error { return d.Chtimes("/missing", time.Time{}, time.Time{}) }, syscall.ENOENT},
 		{"Write read-only", func() error { _, err := ro.Write([]byte("x")); return err }, syscall.EBADF},
 		{"Read write-only", func() error { _, err := wo.Read(make([]byte, 1)); return err }, syscall.EBADF},

@@ -200,8 +200,9 @@ func (d *Disk) RemoveAll(name string) error {
 	return d.removeLocked(name, p, n)
 }
 
-// Rename copies os.Rename: it fails with an *os.LinkError, replaces a file
-// or an empty directory, and is one atomic entry change in both
+// Rename copies os.Rename: it fails with an *os.LinkError, replaces a file,
+// refuses an existing directory as the new name with EEXIST (as os.Rename
+// does, before asking the kernel), and is one atomic entry change in both
 // directories (syncing either makes it durable).
 func (d *Disk) Rename(oldname, newname string) error {
 	d.delay(OpDir)
@@ -212,17 +213,31 @@ func (d *Disk) Rename(oldname, newname string) error {
 	if err := d.faultLocked(OpDir, from); err != nil {
 		return fail(err)
 	}
-	n, err := d.lookupLocked(from)
-	if err != nil {
-		return fail(err)
-	}
 	if from == "/" || to == "/" {
 		return fail(syscall.EBUSY)
 	}
-	odir, obase, _ := d.parentLocked(from)
+	// os.Rename refuses an existing directory as the new name before it
+	// asks the kernel, unless it is the same file under another spelling;
+	// then the errors come in the kernel's order: the parents' first.
+	n, oerr := d.lookupLocked(from)
+	if target, _ := d.lookupLocked(to); target != nil && target.dir {
+		if oerr != nil {
+			return fail(oerr)
+		}
+		if oldname == newname || target != n {
+			return fail(syscall.EEXIST)
+		}
+	}
+	odir, obase, err := d.parentLocked(from)
+	if err != nil {
+		return fail(err)
+	}
 	ndir, nbase, err := d.parentLocked(to)
 	if err != nil {
 		return fail(err)
+	}
+	if n = odir.children[obase]; n == nil {
+		return fail(syscall.ENOENT)
 	}
 	if from == to {
 		return nil
@@ -230,14 +245,9 @@ func (d *Disk) Rename(oldname, newname string) error {
 	if n.dir && strings.HasPrefix(to, from+"/") {
 		return fail(syscall.EINVAL)
 	}
-	if old := ndir.children[nbase]; old != nil {
-		switch {
-		case old.dir && !n.dir:
-			return fail(syscall.EISDIR)
-		case !old.dir && n.dir:
+	if old := ndir.children[nbase]; old != nil { // a file: directories were refused above
+		if n.dir {
 			return fail(syscall.ENOTDIR)
-		case old.dir && len(old.children) > 0:
-			return fail(syscall.ENOTEMPTY)
 		}
 		if err := d.removeLive(to, old); err != nil {
 			return fail(err)
