@@ -64,7 +64,11 @@ func TestDisk_Errors(t *testing.T) {
 		{"Truncate negative", func() error { return wo.Truncate(-1) }, syscall.EINVAL},
 		{"Seek negative", func() error { _, err := ro.Seek(-1, io.SeekStart); return err }, syscall.EINVAL},
 		{"Seek bad whence", func() error { _, err := ro.Seek(0, 7); return err }, syscall.EINVAL},
-		{"ReadAt negative", func() error { _, err := ro.ReadAt(make([]byte, 1), -1); return err }, syscall.EINVAL},
+		{"ReadAt negative", func() error {
+			_, err := ro.ReadAt(make([]byte, 1), -1)
+			require.EqualError(t, err, "readat /file: negative offset", "os.File's error")
+			return syscall.EINVAL // os's has no errno
+		}, syscall.EINVAL},
 		{"Readdir of a file", func() error { _, err := ro.Readdir(-1); return err }, syscall.ENOTDIR},
 		{"Read closed", func() error { _, err := closed.Read(make([]byte, 1)); return err }, os.ErrClosed},
 		{"Close closed", func() error { return closed.Close() }, os.ErrClosed},

@@ -25,7 +25,11 @@ type File struct {
 	closed bool // guarded by d.mu
 }
 
-var errAppendWriteAt = errors.New("os: invalid use of WriteAt on file opened with O_APPEND")
+// The errors package os returns without an errno, with the same text.
+var (
+	errAppendWriteAt  = errors.New("os: invalid use of WriteAt on file opened with O_APPEND")
+	errNegativeOffset = errors.New("negative offset")
+)
 
 // beginLocked checks that f may do op: the disk has not crashed since it was
 // opened, it is open, and no fault rule fails op.
@@ -56,6 +60,9 @@ func (f *File) Read(b []byte) (int, error) {
 	if err := f.readCheckLocked("read"); err != nil {
 		return 0, err
 	}
+	if len(b) == 0 {
+		return 0, nil
+	}
 	n, err := f.h.Read(b)
 	if err == io.ErrUnexpectedEOF { // positioned past the end
 		n, err = 0, io.EOF
@@ -72,7 +79,10 @@ func (f *File) ReadAt(b []byte, off int64) (int, error) {
 		return 0, err
 	}
 	if off < 0 {
-		return 0, pathErr("readat", f.name, syscall.EINVAL)
+		return 0, pathErr("readat", f.name, errNegativeOffset)
+	}
+	if len(b) == 0 {
+		return 0, nil
 	}
 	n, err := f.h.ReadAt(b, off)
 	if err == io.ErrUnexpectedEOF {
@@ -129,6 +139,9 @@ func (f *File) Write(b []byte) (int, error) {
 	if err := f.writeCheckLocked("write"); err != nil {
 		return 0, err
 	}
+	if len(b) == 0 {
+		return 0, nil // write(2) of nothing moves nothing, not even to the end
+	}
 	if f.flag&os.O_APPEND != 0 {
 		f.h.Seek(f.ino.size, io.SeekStart) //nolint:errcheck // cannot fail on an open handle
 	}
@@ -148,7 +161,10 @@ func (f *File) WriteAt(b []byte, off int64) (int, error) {
 		return 0, errAppendWriteAt
 	}
 	if off < 0 {
-		return 0, pathErr("writeat", f.name, syscall.EINVAL)
+		return 0, pathErr("writeat", f.name, errNegativeOffset)
+	}
+	if len(b) == 0 {
+		return 0, nil // pwrite(2) of nothing does not extend the file
 	}
 	return f.writeLocked("write", b, off, true)
 }
