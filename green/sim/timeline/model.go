@@ -45,7 +45,7 @@ type lane struct {
 // glet is one greenlet's life.
 type glet struct {
 	id   uint64
-	name string
+	name string // its last name in the trace
 	lane int
 	segs []seg
 	ends []int // events drawn as instants on its row: yield, end, kill
@@ -165,8 +165,8 @@ func (m *model) glets() {
 			m.gs = append(m.gs, g)
 			m.maxG = max(m.maxG, e.G)
 		}
-		if g.name == "" {
-			g.name = e.Name
+		if e.Name != "" {
+			g.name = e.Name // the last: SetName may follow the spawn
 		}
 		if host[e.G] == "" {
 			host[e.G] = e.Host
