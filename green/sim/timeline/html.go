@@ -79,6 +79,7 @@ type (
 		Parts    []pSpan  `json:"parts"`    //
 		Downs    []pSpan  `json:"downs"`    //
 		Marks    []pMark  `json:"marks"`    //
+		Links    []pLink  `json:"links"`    // one greenlet waking or spawning another
 		Breakers []string `json:"breakers"` // what may stop the run replaying
 	}
 	pLane struct {
@@ -97,7 +98,8 @@ type (
 	pSeg struct {
 		T0  int64  `json:"t0"`
 		T1  int64  `json:"t1"`
-		S   string `json:"s"` // the state
+		S   string `json:"s"`           // the state
+		W   string `json:"w,omitempty"` // what it is parked on or detached in
 		Tip string `json:"tip"`
 	}
 	pMsg struct {
@@ -115,6 +117,13 @@ type (
 		T0   int64  `json:"t0"`
 		T1   int64  `json:"t1"`
 		Open bool   `json:"open"`
+		Tip  string `json:"tip"`
+	}
+	pLink struct {
+		From uint64 `json:"from"` // greenlet IDs
+		To   uint64 `json:"to"`
+		T    int64  `json:"t"`
+		Kind string `json:"kind"` // "wake", "spawn"
 		Tip  string `json:"tip"`
 	}
 	pMark struct {
@@ -137,7 +146,7 @@ func (m *model) page(opts Options, breakers []green.Breaker) *pPage {
 	}
 	// Empty lists, not nulls: the script iterates them.
 	p := &pPage{Title: opts.Title, Events: len(m.ev), Shown: len(m.ev) - w0, Lanes: []pLane{}, Gs: []pG{},
-		Msgs: []pMsg{}, Parts: []pSpan{}, Downs: []pSpan{}, Marks: []pMark{}, Breakers: []string{}}
+		Msgs: []pMsg{}, Parts: []pSpan{}, Downs: []pSpan{}, Marks: []pMark{}, Links: []pLink{}, Breakers: []string{}}
 	if len(m.ev) > 0 {
 		p.From, p.End = int64(m.at(w0)), int64(m.at(len(m.ev)-1))
 	}
@@ -165,7 +174,11 @@ func (m *model) page(opts Options, breakers []green.Breaker) *pPage {
 			if !live(s.to) {
 				continue
 			}
-			segs = append(segs, pSeg{T0: t(s.from), T1: tEnd(s.to), S: s.state, Tip: m.segTip(g, s)})
+			ps := pSeg{T0: t(s.from), T1: tEnd(s.to), S: s.state, Tip: m.segTip(g, s)}
+			if s.state == "parked" || s.state == "detached" {
+				ps.W = m.ev[s.from].What
+			}
+			segs = append(segs, ps)
 		}
 		if len(segs) == 0 {
 			continue
@@ -195,6 +208,18 @@ func (m *model) page(opts Options, breakers []green.Breaker) *pPage {
 			}
 		}
 		p.Gs = append(p.Gs, pg)
+	}
+	drawn := map[uint64]bool{}
+	for _, g := range p.Gs {
+		drawn[g.ID] = true
+	}
+	for i := w0; i < len(m.ev); i++ {
+		e := &m.ev[i]
+		if (e.Kind == green.TraceWake || e.Kind == green.TraceSpawn) && e.By != 0 && e.By != e.G && drawn[e.By] && drawn[e.G] {
+			by := m.gByID[e.By]
+			p.Links = append(p.Links, pLink{From: e.By, To: e.G, T: t(i), Kind: string(e.Kind),
+				Tip: fmt.Sprintf("%s %ss %s\n%v", gName(by), e.Kind, gName(m.gByID[e.G]), *e)})
+		}
 	}
 	for _, msg := range m.msgs {
 		if msg.dst < w0 {

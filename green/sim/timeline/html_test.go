@@ -52,6 +52,10 @@ type pageData struct {
 		Lane int
 		Kind string
 	} `json:"marks"`
+	Links []struct {
+		Kind string
+		Tip  string
+	} `json:"links"`
 }
 
 // page writes tr's page and parses it as a browser would, returning the
@@ -186,6 +190,19 @@ func TestWriteHTML_HubRun(t *testing.T) {
 		if !slices.Contains(names, want) {
 			t.Errorf("greenlets %q lack %q", names, want)
 		}
+	}
+	// Who woke whom: the setter woke the waiter (and main spawned all).
+	var wakes, spawns int
+	for _, l := range d.Links {
+		switch {
+		case l.Kind == "wake" && strings.HasPrefix(l.Tip, "setter (g") && strings.Contains(l.Tip, "wakes waiter (g"):
+			wakes++
+		case l.Kind == "spawn":
+			spawns++
+		}
+	}
+	if wakes != 1 || spawns != 3 {
+		t.Errorf("links: %d setter-wakes-waiter, %d spawns; want 1 and 3: %+v", wakes, spawns, d.Links)
 	}
 }
 

@@ -93,18 +93,23 @@
 	// scale maps world time to y: each distinct time a row, rows spaced by
 	// how much time passed (compact), or time to scale (linear).
 	function scale(ts) {
-		var ys = new Array(ts.length), i, row = ROW * state.zoom;
+		// A short run gets taller rows: its few arrows read better steep.
+		var ys = new Array(ts.length), i, row = ROW * state.zoom * Math.max(1, Math.min(2.5, 30 / ts.length));
 		if (state.mode === 'linear') {
 			var span = Math.max(1, ts[ts.length - 1] - ts[0]);
 			var h = Math.max(520, ROW * ts.length) * state.zoom;
 			for (i = 0; i < ts.length; i++) ys[i] = TOP + (ts[i] - ts[0]) / span * h;
 		} else {
-			var q = Infinity;
-			for (i = 1; i < ts.length; i++) q = Math.min(q, ts[i] - ts[i - 1]);
+			// Spacing grows with the log of the time passed, in units of
+			// the median step, so bursts and lulls both stay readable.
+			var steps = [];
+			for (i = 1; i < ts.length; i++) steps.push(ts[i] - ts[i - 1]);
+			steps.sort(function (a, b) { return a - b; });
+			var q = Math.max(1, steps.length ? steps[steps.length >> 1] : 1);
 			ys[0] = TOP;
 			for (i = 1; i < ts.length; i++) {
 				var dt = ts[i] - ts[i - 1];
-				ys[i] = ys[i - 1] + Math.min(row * 6, row * (1 + 1.1 * Math.log10(1 + dt / q)));
+				ys[i] = ys[i - 1] + row * Math.min(4, 1 + 0.8 * Math.log10(1 + dt / q));
 			}
 		}
 		function y(t) {
@@ -132,7 +137,12 @@
 			lanes.forEach(function (l) { l.w += extra; });
 		}
 		var x = AXIS;
-		lanes.forEach(function (l) { l.x0 = x; l.cx = x + l.w / 2; x += l.w; });
+		lanes.forEach(function (l, i) {
+			l.x0 = x; l.cx = x + l.w / 2; x += l.w;
+			var cols = D.lanes[i].cols;
+			// Greenlets spread out where there is room, up to 44px apart.
+			l.gc = cols ? Math.max(GC, Math.min(44, Math.floor((l.w / 2 - G0 - 18) / cols))) : GC;
+		});
 		return { lanes: lanes, width: x + 16 };
 	}
 
@@ -171,6 +181,8 @@
 		el('line', { x1: 0, y1: 0, x2: 0, y2: 6, stroke: 'rgba(82,96,109,0.35)', 'stroke-width': 2 }, hd);
 		var mk = el('marker', { id: 'head', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, defs);
 		el('path', { d: 'M0,0 L10,5 L0,10 z', 'class': 'msg-head' }, mk);
+		var mg = el('marker', { id: 'headg', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 5, markerHeight: 5, orient: 'auto-start-reverse' }, defs);
+		el('path', { d: 'M0,0 L10,5 L0,10 z', 'class': 'link-head' }, mg);
 
 		var top = TOP - 10, bottom = S.height - BOTTOM + 14;
 		// Lanes: bands and host lifelines.
@@ -224,9 +236,10 @@
 		});
 		// Greenlets: a thin line each beside their host's lifeline.
 		var gG = el('g', { 'class': 'greenlets' }, svg);
-		var nameG = D.gs.length <= 80;
+		var nameG = D.gs.length <= 80, gx = {};
 		D.gs.forEach(function (g) {
-			var x = lanes[g.lane].cx + G0 + g.col * GC;
+			var x = lanes[g.lane].cx + G0 + g.col * lanes[g.lane].gc;
+			gx[g.id] = x;
 			var grp = el('g', { 'class': 'greenlet', 'data-g': g.id }, gG);
 			g.segs.forEach(function (s) {
 				var y0 = y(s.t0), y1 = y(s.t1);
@@ -234,6 +247,9 @@
 				var seg = el('g', { 'class': 'g-seg', 'data-tip': s.tip }, grp);
 				el('line', { x1: x, x2: x, y1: y0, y2: y1, 'class': 'g-' + s.s }, seg);
 				el('line', { x1: x, x2: x, y1: y0, y2: y1, 'class': 'g-hit' }, seg);
+				if (s.w && lanes[g.lane].gc >= 36 && y1 - y0 >= 14) {
+					el('text', { x: x + 3, y: y0 + 11, 'class': 'g-what' }, seg, s.w.length > 7 ? s.w.slice(0, 6) + '…' : s.w);
+				}
 			});
 			if (g.end) {
 				var ye = y(g.end.t), bad = g.end.kind !== 'ok';
@@ -251,6 +267,18 @@
 				el('text', { x: x + 2, y: y0 - 4, 'class': 'g-label', transform: 'rotate(-40 ' + (x + 2) + ' ' + (y0 - 4) + ')' }, grp, name);
 			}
 		});
+		// Links: one greenlet waking or spawning another, a thin arc.
+		if (D.links.length <= 3000) {
+			var gL = el('g', { 'class': 'links' }, svg);
+			D.links.forEach(function (k) {
+				var x1 = gx[k.from], x2 = gx[k.to], yy = y(k.t);
+				if (x1 === undefined || x2 === undefined) return;
+				var d = 'M' + x1 + ',' + yy + ' Q' + ((x1 + x2) / 2) + ',' + (yy - 9) + ' ' + x2 + ',' + yy;
+				var grp = el('g', { 'class': 'link ' + k.kind, 'data-tip': k.tip }, gL);
+				el('path', { d: d, 'class': 'link-line', 'marker-end': 'url(#headg)' }, grp);
+				el('path', { d: d, 'class': 'msg-hit' }, grp);
+			});
+		}
 		// Messages: an arrow from the sender's lifeline to the receiver's.
 		var gM = el('g', { 'class': 'msgs' }, svg);
 		var labelMsgs = D.msgs.length <= 400;
