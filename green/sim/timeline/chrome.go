@@ -19,7 +19,7 @@ type chromeEvent struct {
 	Ts   json.Number `json:"ts"`
 	Dur  json.Number `json:"dur,omitempty"`
 	Pid  int         `json:"pid"`
-	Tid  uint64      `json:"tid"`
+	Tid  uint64      `json:"tid,omitempty"` // none on a process's metadata: Perfetto would make a thread 0 in each
 	ID   uint64      `json:"id,omitempty"`
 	S    string      `json:"s,omitempty"`  // an instant's scope: "t" thread, "p" process
 	Bp   string      `json:"bp,omitempty"` // a flow end's binding point: "e", the enclosing slice

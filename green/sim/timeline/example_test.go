@@ -21,12 +21,12 @@ func ExampleWriteChrome() {
 	}
 	// Output:
 	// {"otherData":{"generator":"greenshim timeline"},"traceEvents":[
-	// {"name":"process_name","ph":"M","ts":0,"pid":1,"tid":0,"args":{"name":"a"}}
-	// ,{"name":"process_sort_index","ph":"M","ts":0,"pid":1,"tid":0,"args":{"sort_index":0}}
+	// {"name":"process_name","ph":"M","ts":0,"pid":1,"args":{"name":"a"}}
+	// ,{"name":"process_sort_index","ph":"M","ts":0,"pid":1,"args":{"sort_index":0}}
 	// ,{"name":"thread_name","ph":"M","ts":0,"pid":1,"tid":3,"args":{"name":"world"}}
 	// ,{"name":"thread_sort_index","ph":"M","ts":0,"pid":1,"tid":3,"args":{"sort_index":-1}}
-	// ,{"name":"process_name","ph":"M","ts":0,"pid":2,"tid":0,"args":{"name":"b"}}
-	// ,{"name":"process_sort_index","ph":"M","ts":0,"pid":2,"tid":0,"args":{"sort_index":1}}
+	// ,{"name":"process_name","ph":"M","ts":0,"pid":2,"args":{"name":"b"}}
+	// ,{"name":"process_sort_index","ph":"M","ts":0,"pid":2,"args":{"sort_index":1}}
 	// ,{"name":"thread_name","ph":"M","ts":0,"pid":2,"tid":4,"args":{"name":"world"}}
 	// ,{"name":"thread_sort_index","ph":"M","ts":0,"pid":2,"tid":4,"args":{"sort_index":-1}}
 	// ,{"name":"net.send","cat":"world","ph":"X","ts":1000.0005,"dur":0.002,"pid":1,"tid":3,"args":{"at":"1ms","flow":1,"host":"a","seq":1,"what":"ping"}}

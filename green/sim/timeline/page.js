@@ -50,15 +50,14 @@
 		D.msgs.forEach(function (m) { if (m.drop) drops++; });
 		var crashes = D.marks.filter(function (m) { return m.kind === 'crash'; }).length;
 		var hosts = D.lanes.filter(function (l) { return !l.deflt; }).length;
-		var parts = [
-			plural(hosts, 'host', 'hosts'),
-			plural(D.gs.length + D.hidden, 'greenlet', 'greenlets'),
-			plural(D.msgs.length, 'message', 'messages') + (drops ? ' (' + drops + ' dropped)' : ''),
-			plural(D.parts.length, 'partitioned pair', 'partitioned pairs'),
-			plural(crashes, 'crash', 'crashes'),
-			'world time ' + fmt(D.from) + ' – ' + fmt(D.end),
-			plural(D.events, 'event', 'events')
-		];
+		var parts = [];
+		if (hosts) parts.push(plural(hosts, 'host', 'hosts'));
+		parts.push(plural(D.gs.length + D.hidden, 'greenlet', 'greenlets'));
+		if (hosts || D.msgs.length) parts.push(plural(D.msgs.length, 'message', 'messages') + (drops ? ' (' + drops + ' dropped)' : ''));
+		if (D.parts.length) parts.push(plural(D.parts.length, 'partitioned pair', 'partitioned pairs'));
+		if (crashes) parts.push(plural(crashes, 'crash', 'crashes'));
+		parts.push((hosts ? 'world time ' : 'hub time ') + fmt(D.from) + ' – ' + fmt(D.end));
+		parts.push(plural(D.events, 'event', 'events'));
 		document.getElementById('summary').textContent = parts.join(' · ');
 		var notes = document.getElementById('notes');
 		function note(text, cls) {
@@ -133,7 +132,7 @@
 		var total = lanes.reduce(function (s, l) { return s + l.w; }, 0);
 		var avail = Math.max(0, view.clientWidth - AXIS - 24);
 		if (total < avail && lanes.length > 0) {
-			var extra = Math.min((avail - total) / lanes.length, 260);
+			var extra = Math.min((avail - total) / lanes.length, lanes.length === 1 ? 640 : 260);
 			lanes.forEach(function (l) { l.w += extra; });
 		}
 		var x = AXIS;
@@ -141,7 +140,7 @@
 			l.x0 = x; l.cx = x + l.w / 2; x += l.w;
 			var cols = D.lanes[i].cols;
 			// Greenlets spread out where there is room, up to 44px apart.
-			l.gc = cols ? Math.max(GC, Math.min(44, Math.floor((l.w / 2 - G0 - 18) / cols))) : GC;
+			l.gc = cols ? Math.max(GC, Math.min(90, Math.floor((l.w / 2 - G0 - 18) / cols))) : GC;
 		});
 		return { lanes: lanes, width: x + 16 };
 	}
@@ -248,7 +247,8 @@
 				el('line', { x1: x, x2: x, y1: y0, y2: y1, 'class': 'g-' + s.s }, seg);
 				el('line', { x1: x, x2: x, y1: y0, y2: y1, 'class': 'g-hit' }, seg);
 				if (s.w && lanes[g.lane].gc >= 36 && y1 - y0 >= 14) {
-					el('text', { x: x + 3, y: y0 + 11, 'class': 'g-what' }, seg, s.w.length > 7 ? s.w.slice(0, 6) + '…' : s.w);
+					var room = Math.floor(lanes[g.lane].gc / 6.5);
+					el('text', { x: x + 3, y: y0 + 11, 'class': 'g-what' }, seg, s.w.length > room ? s.w.slice(0, room - 1) + '…' : s.w);
 				}
 			});
 			if (g.end) {
