@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim/timeline"
 )
 
@@ -65,12 +66,12 @@ func browse(t *testing.T, url string, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// writePage writes the hand-made world's page into a temporary directory
-// and returns its file URL; edit, if not nil, changes the page first.
-func writePage(t *testing.T, edit func([]byte) []byte) (string, string) {
+// writePage writes tr's page into a temporary directory and returns its
+// file URL; edit, if not nil, changes the page first.
+func writePage(t *testing.T, tr *green.Trace, edit func([]byte) []byte) (string, string) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := timeline.WriteHTML(&buf, world(), timeline.Options{Title: "TestWriteHTML_Chromium seed 7"}); err != nil {
+	if err := timeline.WriteHTML(&buf, tr, timeline.Options{Title: t.Name() + " seed 7"}); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()
@@ -102,22 +103,8 @@ func hasClass(n *html.Node, classes ...string) bool {
 // script ran without error and left a lane per host, an arrow per
 // delivered message, one dropped, the partition, the host down, the crash.
 func TestWriteHTML_Chromium(t *testing.T) {
-	_, url := writePage(t, nil)
-	dom := browse(t, url, "--dump-dom")
-	doc, err := html.Parse(bytes.NewReader(dom))
-	if err != nil {
-		t.Fatalf("the dumped DOM does not parse: %v", err)
-	}
-	body := find(doc, func(n *html.Node) bool { return n.Data == "body" })
-	if len(body) != 1 || attr(body[0], "data-status") != "ok" {
-		errs := find(doc, func(n *html.Node) bool { return attr(n, "id") == "timeline-error" })
-		msg := ""
-		if len(errs) > 0 && errs[0].FirstChild != nil {
-			msg = errs[0].FirstChild.Data
-		}
-		t.Fatalf("the script did not finish: status %q; %s", attr(body[0], "data-status"), msg)
-	}
-	if got := attr(body[0], "data-msgs") + "/" + attr(body[0], "data-drops"); got != "5/1" {
+	doc, body := rendered(t, world())
+	if got := attr(body, "data-msgs") + "/" + attr(body, "data-drops"); got != "5/1" {
 		t.Errorf("the page counts %s messages/drops, want 5/1", got)
 	}
 	var lanes []string
@@ -156,9 +143,42 @@ func TestWriteHTML_Chromium(t *testing.T) {
 	}
 }
 
+// rendered opens tr's page in the browser and returns the DOM its script
+// left, and its body; it fails t if the script did not finish.
+func rendered(t *testing.T, tr *green.Trace) (*html.Node, *html.Node) {
+	t.Helper()
+	_, url := writePage(t, tr, nil)
+	doc, err := html.Parse(bytes.NewReader(browse(t, url, "--dump-dom")))
+	if err != nil {
+		t.Fatalf("the dumped DOM does not parse: %v", err)
+	}
+	body := find(doc, func(n *html.Node) bool { return n.Data == "body" })
+	if len(body) != 1 || attr(body[0], "data-status") != "ok" {
+		errs := find(doc, func(n *html.Node) bool { return attr(n, "id") == "timeline-error" })
+		msg := ""
+		if len(errs) > 0 && errs[0].FirstChild != nil {
+			msg = errs[0].FirstChild.Data
+		}
+		t.Fatalf("the script did not finish: %d bodies; %s", len(body), msg)
+	}
+	return doc, body[0]
+}
+
+// A world on a real hub, and a hub alone, draw too.
+func TestWriteHTML_ChromiumRealRuns(t *testing.T) {
+	_, body := rendered(t, simRun(t))
+	if got := attr(body, "data-msgs") + "/" + attr(body, "data-drops"); got != "7/1" {
+		t.Errorf("the world on a hub: %s messages/drops drawn, want 7/1", got)
+	}
+	doc, _ := rendered(t, hubRun(t))
+	if n := len(find(doc, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "greenlet") })); n != 4 {
+		t.Errorf("the hub run: %d greenlets drawn, want 4 (main and three)", n)
+	}
+}
+
 // A page whose script fails says so in the DOM: the check above can fail.
 func TestWriteHTML_ChromiumReportsScriptErrors(t *testing.T) {
-	_, url := writePage(t, func(b []byte) []byte {
+	_, url := writePage(t, world(), func(b []byte) []byte {
 		return regexp.MustCompile(`"lanes":\[`).ReplaceAll(b, []byte(`"lanes":7,"x":[`))
 	})
 	doc, err := html.Parse(bytes.NewReader(browse(t, url, "--dump-dom")))
@@ -176,7 +196,7 @@ func TestWriteHTML_ChromiumReportsScriptErrors(t *testing.T) {
 // blue and the drop and partition red. It is kept in the test's artifact
 // directory (go test -artifacts keeps it under -outputdir).
 func TestWriteHTML_ChromiumScreenshot(t *testing.T) {
-	_, url := writePage(t, nil)
+	_, url := writePage(t, world(), nil)
 	shot := filepath.Join(t.ArtifactDir(), "world.png")
 	browse(t, url, "--screenshot="+shot, "--window-size=1280,800")
 	f, err := os.Open(shot)

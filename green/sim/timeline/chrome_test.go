@@ -297,3 +297,17 @@ func TestWriteChrome_BadInput(t *testing.T) {
 		}
 	}
 }
+
+// A world on a real hub: its events land inside the greenlets' slices,
+// and each message is a flow.
+func TestWriteChrome_WorldOnHub(t *testing.T) {
+	evs := chrome(t, simRun(t))
+	if got := names(evs, "process_name"); !slices.Equal(got, []string{"server", "client", "(no host)"}) && !slices.Equal(got, []string{"client", "server", "(no host)"}) {
+		t.Errorf("processes %q, want client, server and (no host) for the wires", got)
+	}
+	flows := count(evs, func(e event) bool { return e.Ph == "s" })
+	drops := count(evs, func(e event) bool { return e.Ph == "X" && e.Name == "net.drop" })
+	if flows < 6 || drops < 1 {
+		t.Errorf("%d flows, %d drops; want the requests, replies and at least one drop", flows, drops)
+	}
+}

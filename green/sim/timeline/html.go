@@ -209,13 +209,15 @@ func (m *model) page(opts Options, breakers []green.Breaker) *pPage {
 		}
 		p.Gs = append(p.Gs, pg)
 	}
+	// Links within a host: across hosts, messages tell the story.
 	drawn := map[uint64]bool{}
 	for _, g := range p.Gs {
 		drawn[g.ID] = true
 	}
 	for i := w0; i < len(m.ev); i++ {
 		e := &m.ev[i]
-		if (e.Kind == green.TraceWake || e.Kind == green.TraceSpawn) && e.By != 0 && e.By != e.G && drawn[e.By] && drawn[e.G] {
+		if (e.Kind == green.TraceWake || e.Kind == green.TraceSpawn) && e.By != 0 && e.By != e.G && drawn[e.By] && drawn[e.G] &&
+			m.gByID[e.By].lane == m.gByID[e.G].lane {
 			by := m.gByID[e.By]
 			p.Links = append(p.Links, pLink{From: e.By, To: e.G, T: t(i), Kind: string(e.Kind),
 				Tip: fmt.Sprintf("%s %ss %s\n%v", gName(by), e.Kind, gName(m.gByID[e.G]), *e)})

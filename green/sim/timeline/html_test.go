@@ -28,6 +28,7 @@ type pageData struct {
 		Deflt bool   `json:"deflt"`
 	} `json:"lanes"`
 	Gs []struct {
+		ID   uint64 `json:"id"`
 		Name string `json:"name"`
 		Lane int    `json:"lane"`
 		Segs []struct {
@@ -53,8 +54,9 @@ type pageData struct {
 		Kind string
 	} `json:"marks"`
 	Links []struct {
-		Kind string
-		Tip  string
+		From, To uint64
+		Kind     string
+		Tip      string
 	} `json:"links"`
 }
 
@@ -360,5 +362,31 @@ func TestWriteFiles_BadInput(t *testing.T) {
 				t.Errorf("WriteFiles = %q, %q, %v; want an error containing %q", j, h, err, c.want)
 			}
 		})
+	}
+}
+
+// A world on a real hub: a lane per host and one for the wires, the
+// requests and replies, the request lost to the partition, and links
+// only between greenlets of one host (TestWriteHTML_HubRun has some).
+func TestWriteHTML_WorldOnHub(t *testing.T) {
+	_, _, d := page(t, simRun(t), timeline.Options{})
+	if got := laneNames(d); len(got) != 3 || !slices.Contains(got, "client") || !slices.Contains(got, "server") || got[2] != "(no host)" {
+		t.Errorf("lanes %q, want client, server and (no host)", got)
+	}
+	var delivered, dropped int
+	for _, m := range d.Msgs {
+		if m.Drop {
+			dropped++
+		} else {
+			delivered++
+		}
+	}
+	if delivered != 7 || dropped != 1 || len(d.Parts) != 1 || d.Parts[0].Open {
+		t.Errorf("%d delivered, %d dropped, partitions %+v; want 7, 1 and one healed", delivered, dropped, d.Parts)
+	}
+	// Every wake and spawn here crosses lanes (wires wake the server and
+	// the client; main, on no host, spawns them): none is drawn.
+	if len(d.Links) != 0 {
+		t.Errorf("links between lanes: %+v", d.Links)
 	}
 }

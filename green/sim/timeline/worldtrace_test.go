@@ -1,6 +1,8 @@
 package timeline_test
 
 import (
+	"fmt"
+	"testing"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
@@ -58,5 +60,70 @@ func world() *green.Trace {
 	add(35*ms, "heal", "", 0, "", 0, "", "")
 	add(36*ms, "buggify", "a", 0, "", 0, "slow disk", "")
 	hub(40*ms, green.TraceEnd, "client", 1, "client", "error", 0)
+	return tr
+}
+
+// simRun is a world on a real hub, as green/sim records one: a client and
+// a server greenlet on two hosts (Trace.Host), messages carried by wire
+// greenlets that record their send, delivery or drop with Trace.Add at
+// hub time, and a partition that drops the requests sent while it lasts.
+func simRun(t *testing.T) *green.Trace {
+	t.Helper()
+	tr := new(green.Trace)
+	host := map[*green.Greenlet]string{} // hub context only
+	tr.Host = func(g *green.Greenlet) string { return host[g] }
+	h := green.New(green.Options{Clock: green.NewVirtualClock(time.Time{}), Trace: tr, Schedule: green.Schedule{Policy: green.Random, Seed: 3}})
+	defer h.Close()
+	var flow uint64
+	cut := false
+	inbox := map[string]*green.Queue[string]{"client": green.NewQueue[string](0), "server": green.NewQueue[string](0)}
+	send := func(from, to, what string) {
+		flow++
+		f := flow
+		tr.Add(green.TraceEvent{At: tr.Now(), Kind: "net.send", Host: from, G: green.Current().ID(), Flow: f, What: what})
+		green.Spawn(func() error {
+			green.Sleep(3 * time.Millisecond)
+			if cut {
+				tr.Add(green.TraceEvent{At: tr.Now(), Kind: "net.drop", Host: to, Flow: f, What: what, Note: "partitioned"})
+				return nil
+			}
+			tr.Add(green.TraceEvent{At: tr.Now(), Kind: "net.deliver", Host: to, Flow: f, What: what})
+			return inbox[to].Put(what)
+		}).SetName("wire")
+	}
+	err := h.Run(func() error {
+		server := green.Spawn(func() error {
+			host[green.Current()] = "server"
+			for {
+				req, err := inbox["server"].Get()
+				if err != nil || req == "bye" {
+					return err
+				}
+				send("server", "client", "re: "+req)
+			}
+		}).SetName("server")
+		client := green.Spawn(func() error {
+			host[green.Current()] = "client"
+			for i := range 4 {
+				send("client", "server", fmt.Sprintf("get %d", i))
+				if _, err := inbox["client"].GetTimeout(20 * time.Millisecond); err != nil {
+					tr.Add(green.TraceEvent{At: tr.Now(), Kind: "timeout", Host: "client", G: green.Current().ID(), What: "no reply"})
+				}
+			}
+			send("client", "server", "bye")
+			return nil
+		}).SetName("client")
+		green.Sleep(8 * time.Millisecond)
+		cut = true
+		tr.Add(green.TraceEvent{At: tr.Now(), Kind: "partition", What: "client|server"})
+		green.Sleep(20 * time.Millisecond)
+		cut = false
+		tr.Add(green.TraceEvent{At: tr.Now(), Kind: "heal"})
+		_, err := green.JoinAll([]*green.Greenlet{server, client}, green.JoinOptions{})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the world's run: %v", err)
+	}
 	return tr
 }
