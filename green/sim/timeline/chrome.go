@@ -35,14 +35,20 @@ type chromeEvent struct {
 //     (g3)"), whose slices are its stretches: "spawned", "running" (from its
 //     start or wake), "parked: <on what>", "detached: <wait>"; its yields,
 //     end and kills are instants on it;
-//   - each world event is a short slice named by its Kind ("net.send") on
-//     its greenlet's thread, or on its host's "world" thread if it has no
-//     greenlet, with the event in its args;
+//   - each event of a message is a short slice named by its Kind
+//     ("net.send") on its greenlet's thread, or on its host's "world"
+//     thread if it has no greenlet, with the event in its args;
 //   - each delivered or dropped message is a flow (ph "s" then "f", cat
 //     "net", name "message") from its send's slice to its delivery's or
 //     drop's;
 //   - partitions and crashes are async slices on the hosts they cut off or
-//     take down, and their events instants on the host.
+//     take down; they and the world's other events (faults) are instants
+//     on their host, or global instants if they name none;
+//   - the hub's own events (timers, Close) are instants on the lane of
+//     events with no host.
+//
+// Every event's args hold its fields (seq, at, g, by, what, host, flow,
+// note), so a slice's details show what the trace recorded.
 //
 // It returns an error for a nil trace, or the first error writing to w.
 func WriteChrome(w io.Writer, tr *green.Trace) error {
@@ -111,28 +117,31 @@ func (m *model) thread(i int) (int, uint64) {
 	return m.pid(l), m.wtid(l)
 }
 
-// args is the event as a slice's args: the fields it has.
-func args(e *green.TraceEvent) map[string]any {
-	a := map[string]any{"seq": e.Seq, "at": e.At.String()}
-	if e.G != 0 {
-		a["g"] = e.G
-	}
-	if e.By != 0 {
-		a["by"] = e.By
-	}
-	if e.What != "" {
-		a["what"] = e.What
-	}
-	if e.Host != "" {
-		a["host"] = e.Host
-	}
-	if e.Flow != 0 {
-		a["flow"] = e.Flow
-	}
-	if e.Note != "" {
-		a["note"] = e.Note
-	}
-	return a
+// evArgs is an event as a slice's args: the fields it has. (A struct,
+// not a map: encoding/json sorts a map's keys for every event.)
+type evArgs struct {
+	Seq  uint64 `json:"seq"`
+	At   string `json:"at"`
+	G    uint64 `json:"g,omitempty"`
+	By   uint64 `json:"by,omitempty"`
+	What string `json:"what,omitempty"`
+	Host string `json:"host,omitempty"`
+	Flow uint64 `json:"flow,omitempty"`
+	Note string `json:"note,omitempty"`
+	From string `json:"from,omitempty"` // a greenlet slice: the kind of event it began with
+	Open string `json:"open,omitempty"` // a slice the trace ended in
+}
+
+type nameArgs struct {
+	Name string `json:"name"`
+}
+
+type sortArgs struct {
+	SortIndex int `json:"sort_index"`
+}
+
+func args(e *green.TraceEvent) *evArgs {
+	return &evArgs{Seq: e.Seq, At: e.At.String(), G: e.G, By: e.By, What: e.What, Host: e.Host, Flow: e.Flow, Note: e.Note}
 }
 
 func gName(g *glet) string {
@@ -165,15 +174,15 @@ func (m *model) chrome(emit func(chromeEvent)) {
 	}
 	for l := range m.lanes {
 		p := m.pid(l)
-		emit(chromeEvent{Name: "process_name", Ph: "M", Ts: "0", Pid: p, Args: map[string]string{"name": m.laneName(l)}})
-		emit(chromeEvent{Name: "process_sort_index", Ph: "M", Ts: "0", Pid: p, Args: map[string]int{"sort_index": l}})
+		emit(chromeEvent{Name: "process_name", Ph: "M", Ts: "0", Pid: p, Args: nameArgs{m.laneName(l)}})
+		emit(chromeEvent{Name: "process_sort_index", Ph: "M", Ts: "0", Pid: p, Args: sortArgs{l}})
 		if worlds[l] {
-			emit(chromeEvent{Name: "thread_name", Ph: "M", Ts: "0", Pid: p, Tid: m.wtid(l), Args: map[string]string{"name": "world"}})
-			emit(chromeEvent{Name: "thread_sort_index", Ph: "M", Ts: "0", Pid: p, Tid: m.wtid(l), Args: map[string]int{"sort_index": -1}})
+			emit(chromeEvent{Name: "thread_name", Ph: "M", Ts: "0", Pid: p, Tid: m.wtid(l), Args: nameArgs{"world"}})
+			emit(chromeEvent{Name: "thread_sort_index", Ph: "M", Ts: "0", Pid: p, Tid: m.wtid(l), Args: sortArgs{-1}})
 		}
 	}
 	for _, g := range m.gs {
-		emit(chromeEvent{Name: "thread_name", Ph: "M", Ts: "0", Pid: m.pid(g.lane), Tid: m.gtid(g.id), Args: map[string]string{"name": gName(g)}})
+		emit(chromeEvent{Name: "thread_name", Ph: "M", Ts: "0", Pid: m.pid(g.lane), Tid: m.gtid(g.id), Args: nameArgs{gName(g)}})
 	}
 	// Greenlets' stretches and instants.
 	for _, g := range m.gs {
@@ -189,9 +198,9 @@ func (m *model) chrome(emit func(chromeEvent)) {
 				name += ": " + e.What
 			}
 			a := args(e)
-			a["from"] = string(e.Kind)
+			a.From = string(e.Kind)
 			if s.to < 0 {
-				a["open"] = "the trace ended first"
+				a.Open = "the trace ended first"
 			}
 			emit(chromeEvent{Name: name, Cat: "greenlet", Ph: "X", Ts: ts(m.slot[s.from]), Dur: dur(to - m.slot[s.from]), Pid: p, Tid: t, Args: a})
 		}
@@ -239,7 +248,7 @@ func (m *model) chrome(emit func(chromeEvent)) {
 	}
 	// Partitions and crashes: async slices, which may overlap.
 	var id uint64
-	async := func(name string, l int, sp span, a map[string]any) {
+	async := func(name string, l int, sp span, a *evArgs) {
 		id++
 		to := m.end
 		if sp.to >= 0 {

@@ -29,8 +29,8 @@ func ExampleWriteChrome() {
 	// ,{"name":"process_sort_index","ph":"M","ts":0,"pid":2,"args":{"sort_index":1}}
 	// ,{"name":"thread_name","ph":"M","ts":0,"pid":2,"tid":4,"args":{"name":"world"}}
 	// ,{"name":"thread_sort_index","ph":"M","ts":0,"pid":2,"tid":4,"args":{"sort_index":-1}}
-	// ,{"name":"net.send","cat":"world","ph":"X","ts":1000.0005,"dur":0.002,"pid":1,"tid":3,"args":{"at":"1ms","flow":1,"host":"a","seq":1,"what":"ping"}}
-	// ,{"name":"net.deliver","cat":"world","ph":"X","ts":4000.0005,"dur":0.002,"pid":2,"tid":4,"args":{"at":"4ms","flow":1,"host":"b","seq":2,"what":"ping"}}
+	// ,{"name":"net.send","cat":"world","ph":"X","ts":1000.0005,"dur":0.002,"pid":1,"tid":3,"args":{"seq":1,"at":"1ms","what":"ping","host":"a","flow":1}}
+	// ,{"name":"net.deliver","cat":"world","ph":"X","ts":4000.0005,"dur":0.002,"pid":2,"tid":4,"args":{"seq":2,"at":"4ms","what":"ping","host":"b","flow":1}}
 	// ,{"name":"message","cat":"net","ph":"s","ts":1000.0015,"pid":1,"tid":3,"id":1}
 	// ,{"name":"message","cat":"net","ph":"f","ts":4000.0015,"pid":2,"tid":4,"id":1,"bp":"e"}
 	// ]}
