@@ -107,13 +107,14 @@ func (m *model) gtid(id uint64) uint64 { return uint64(len(m.lanes)) + id }
 func (m *model) wtid(l int) uint64 { return uint64(len(m.lanes)) + m.maxG + 1 + uint64(l) }
 
 // thread is where event i is drawn: its greenlet's thread, or its lane's
-// world thread.
+// world thread if it has no greenlet or names another host than its
+// greenlet's (a delivery recorded by the sending greenlet, say).
 func (m *model) thread(i int) (int, uint64) {
 	e := &m.ev[i]
-	if g := m.gByID[e.G]; g != nil && e.G != 0 {
+	l := m.eventLane(i)
+	if g := m.gByID[e.G]; g != nil && e.G != 0 && g.lane == l {
 		return m.pid(g.lane), m.gtid(g.id)
 	}
-	l := m.eventLane(i)
 	return m.pid(l), m.wtid(l)
 }
 
@@ -155,9 +156,11 @@ func (m *model) chrome(emit func(chromeEvent)) {
 	// Names first: processes (hosts) in lane order, then threads.
 	worlds := map[int]bool{}
 	for i := range m.ev {
-		if !hubKinds[m.ev[i].Kind] && m.gByID[m.ev[i].G] == nil {
+		if e := &m.ev[i]; !hubKinds[e.Kind] {
 			if l := m.worldLane(i); l >= 0 {
-				worlds[l] = true
+				if _, t := m.thread(i); t == m.wtid(l) {
+					worlds[l] = true
+				}
 			}
 		}
 	}

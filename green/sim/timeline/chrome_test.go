@@ -311,3 +311,29 @@ func TestWriteChrome_WorldOnHub(t *testing.T) {
 		t.Errorf("%d flows, %d drops; want the requests, replies and at least one drop", flows, drops)
 	}
 }
+
+// An event names the host it happened on: a delivery recorded by the
+// sending greenlet lands on the receiver's world thread, not the sender's.
+func TestWriteChrome_EventHostWins(t *testing.T) {
+	tr := new(green.Trace)
+	tr.Add(green.TraceEvent{Kind: green.TraceSpawn, G: 1, Host: "a", Name: "sender"})
+	tr.Add(green.TraceEvent{At: 1, Kind: "net.send", G: 1, Host: "a", Flow: 1})
+	tr.Add(green.TraceEvent{At: 5, Kind: "net.deliver", G: 1, Host: "b", Flow: 1})
+	evs := chrome(t, tr)
+	pid := map[string]int{}
+	for _, e := range evs {
+		if e.Ph == "M" && e.Name == "process_name" {
+			var a struct{ Name string }
+			json.Unmarshal(e.Args, &a)
+			pid[a.Name] = *e.Pid
+		}
+	}
+	for _, e := range evs {
+		if e.Ph == "f" && *e.Pid != pid["b"] {
+			t.Errorf("the delivery's flow ends on process %d, want b's (%d)", *e.Pid, pid["b"])
+		}
+	}
+	if !slices.Contains(names(evs, "thread_name"), "world") {
+		t.Error("b has no world thread for the delivery")
+	}
+}
