@@ -2,7 +2,6 @@ package timeline
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
@@ -80,16 +79,6 @@ var hubKinds = map[green.TraceKind]bool{
 	green.TraceSpawn: true, green.TraceStart: true, green.TracePark: true, green.TraceWake: true,
 	green.TraceYield: true, green.TraceEnd: true, green.TraceKill: true, green.TraceDetach: true,
 	green.TraceRejoin: true, green.TraceTimer: true, green.TraceClose: true,
-}
-
-func isDeliver(k green.TraceKind) bool {
-	s := string(k)
-	return s == "deliver" || strings.HasSuffix(s, ".deliver") || strings.HasSuffix(s, ".recv")
-}
-
-func isDrop(k green.TraceKind) bool {
-	s := string(k)
-	return s == "drop" || strings.HasSuffix(s, ".drop")
 }
 
 // read builds the model of tr's events.
@@ -214,164 +203,6 @@ func (m *model) greenlets() {
 			g.ends = append(g.ends, i)
 		}
 	}
-}
-
-// world reads the world's events: messages, partitions, crashes, faults.
-func (m *model) world() {
-	src := map[uint64]int{} // flow -> its first event
-	parts := map[[2]int]int{}
-	var partOrder [][2]int // the open pairs, in the order they opened
-	downs := map[int]int{}
-	for i := range m.ev {
-		e := &m.ev[i]
-		if hubKinds[e.Kind] {
-			continue
-		}
-		l := m.worldLane(i)
-		switch {
-		case e.Flow != 0:
-			s, ok := src[e.Flow]
-			switch {
-			case !ok:
-				src[e.Flow] = i
-			case isDeliver(e.Kind) || isDrop(e.Kind):
-				m.msgs = append(m.msgs, message{src: s, dst: i, drop: isDrop(e.Kind)})
-			default:
-				m.marks = append(m.marks, mark{lane: l, ev: i})
-			}
-			if !ok && (isDeliver(e.Kind) || isDrop(e.Kind)) {
-				// A delivery with no send recorded: a point.
-				m.marks = append(m.marks, mark{lane: l, ev: i})
-			}
-		case e.Kind == "partition":
-			for _, p := range m.pairs(e) {
-				if _, ok := parts[p]; !ok {
-					parts[p] = i
-					partOrder = append(partOrder, p)
-				}
-			}
-			m.marks = append(m.marks, mark{lane: l, ev: i})
-		case e.Kind == "heal":
-			heal := m.healed(e, partOrder)
-			kept := partOrder[:0]
-			for _, p := range partOrder {
-				if heal[p] {
-					m.parts = append(m.parts, span{a: p[0], b: p[1], from: parts[p], to: i})
-					delete(parts, p)
-				} else {
-					kept = append(kept, p)
-				}
-			}
-			partOrder = kept
-			m.marks = append(m.marks, mark{lane: l, ev: i})
-		case e.Kind == "crash" && l >= 0:
-			if _, ok := downs[l]; !ok {
-				downs[l] = i
-			}
-			m.marks = append(m.marks, mark{lane: l, ev: i})
-		case (e.Kind == "restart" || e.Kind == "recover") && l >= 0:
-			if from, ok := downs[l]; ok {
-				m.downs = append(m.downs, span{a: l, from: from, to: i})
-				delete(downs, l)
-			}
-			m.marks = append(m.marks, mark{lane: l, ev: i})
-		default:
-			m.marks = append(m.marks, mark{lane: l, ev: i})
-		}
-	}
-	for _, p := range partOrder {
-		m.parts = append(m.parts, span{a: p[0], b: p[1], from: parts[p], to: -1})
-	}
-	for l := range m.lanes {
-		if from, ok := downs[l]; ok {
-			m.downs = append(m.downs, span{a: l, from: from, to: -1})
-		}
-	}
-}
-
-// worldLane is the lane of a world event, or -1 for one of the whole
-// world: no host, no greenlet, no flow (a partition that names its
-// hosts in What, a heal of everything).
-func (m *model) worldLane(i int) int {
-	if e := &m.ev[i]; e.Host == "" && e.G == 0 && e.Flow == 0 {
-		return -1
-	}
-	return m.eventLane(i)
-}
-
-// eventLane is the lane of a world event: its host's, or its greenlet's.
-func (m *model) eventLane(i int) int {
-	e := &m.ev[i]
-	if e.Host == "" && e.G != 0 {
-		return m.gByID[e.G].lane
-	}
-	return m.lane(e.Host)
-}
-
-// pairs reads the lanes a partition or heal event names (see # What it
-// reads): ordered pairs of lanes, b == -1 for "from all".
-func (m *model) pairs(e *green.TraceEvent) [][2]int {
-	what := strings.TrimSpace(e.What)
-	var left, right []string
-	if a, b, ok := cutGroups(what); ok {
-		left, right = hostList(a), hostList(b)
-	} else {
-		right = hostList(what)
-		if e.Host != "" {
-			left = []string{e.Host}
-		} else {
-			left, right = right, nil // isolated, each of them, from all
-		}
-	}
-	var ps [][2]int
-	for _, a := range left {
-		if len(right) == 0 {
-			ps = append(ps, [2]int{m.lane(a), -1})
-		}
-		for _, b := range right {
-			if la, lb := m.lane(a), m.lane(b); la != lb {
-				ps = append(ps, [2]int{min(la, lb), max(la, lb)})
-			}
-		}
-	}
-	return ps
-}
-
-// healed is the set of open pairs a heal event joins.
-func (m *model) healed(e *green.TraceEvent, open [][2]int) map[[2]int]bool {
-	heal := map[[2]int]bool{}
-	switch {
-	case e.Host == "" && strings.TrimSpace(e.What) == "":
-		for _, p := range open {
-			heal[p] = true
-		}
-	case strings.TrimSpace(e.What) == "":
-		l := m.lane(e.Host)
-		for _, p := range open {
-			if p[0] == l || p[1] == l {
-				heal[p] = true
-			}
-		}
-	default:
-		for _, p := range m.pairs(e) {
-			heal[p] = true
-		}
-	}
-	return heal
-}
-
-// cutGroups splits "a,b|c" or "a -> c" into its two sides.
-func cutGroups(s string) (string, string, bool) {
-	for _, sep := range []string{"<->", "->", "|"} {
-		if a, b, ok := strings.Cut(s, sep); ok {
-			return a, b, true
-		}
-	}
-	return "", "", false
-}
-
-func hostList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
 // at is an event's world time.
