@@ -143,11 +143,13 @@ func TestWriteHTML_Chromium(t *testing.T) {
 	}
 }
 
-// rendered opens tr's page in the browser and returns the DOM its script
-// left, and its body; it fails t if the script did not finish.
-func rendered(t *testing.T, tr *green.Trace) (*html.Node, *html.Node) {
+// rendered opens tr's page in the browser (with hash, if any, after its
+// address) and returns the DOM its script left, and its body; it fails t
+// if the script did not finish.
+func rendered(t *testing.T, tr *green.Trace, hash ...string) (*html.Node, *html.Node) {
 	t.Helper()
 	_, url := writePage(t, tr, nil)
+	url += strings.Join(hash, "")
 	doc, err := html.Parse(bytes.NewReader(browse(t, url, "--dump-dom")))
 	if err != nil {
 		t.Fatalf("the dumped DOM does not parse: %v", err)
@@ -164,15 +166,24 @@ func rendered(t *testing.T, tr *green.Trace) (*html.Node, *html.Node) {
 	return doc, body[0]
 }
 
-// A world on a real hub, and a hub alone, draw too.
+// A world on a real hub (drawn to scale, zoomed), a hub alone, and an
+// empty trace draw too.
 func TestWriteHTML_ChromiumRealRuns(t *testing.T) {
-	_, body := rendered(t, simRun(t))
+	_, body := rendered(t, simRun(t), "#mode=linear&zoom=2")
 	if got := attr(body, "data-msgs") + "/" + attr(body, "data-drops"); got != "7/1" {
 		t.Errorf("the world on a hub: %s messages/drops drawn, want 7/1", got)
+	}
+	if got := attr(body, "data-view"); got != "linear 2" {
+		t.Errorf("the page drew %q, want the view its address asked for, linear 2", got)
 	}
 	doc, _ := rendered(t, hubRun(t))
 	if n := len(find(doc, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "greenlet") })); n != 4 {
 		t.Errorf("the hub run: %d greenlets drawn, want 4 (main and three)", n)
+	}
+	doc, _ = rendered(t, new(green.Trace))
+	notes := find(doc, func(n *html.Node) bool { return attr(n, "id") == "notes" })
+	if len(notes) != 1 || notes[0].FirstChild == nil || !strings.Contains(notes[0].FirstChild.FirstChild.Data, "empty") {
+		t.Error("the empty trace's page does not say it is empty")
 	}
 }
 

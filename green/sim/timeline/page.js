@@ -344,6 +344,7 @@
 		});
 
 		if (keep > 0) view.scrollTop = keep * view.scrollHeight;
+		document.body.setAttribute('data-view', state.mode + ' ' + state.zoom);
 	}
 
 	function tooltips() {
@@ -385,7 +386,18 @@
 		});
 	}
 
+	// The address may choose the view: #mode=linear&zoom=2.
+	function fromHash() {
+		location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+			var p = kv.split('=');
+			if (p[0] === 'mode' && (p[1] === 'linear' || p[1] === 'compact')) state.mode = p[1];
+			if (p[0] === 'zoom' && parseFloat(p[1]) > 0) state.zoom = Math.min(40, Math.max(0.1, parseFloat(p[1])));
+		});
+		document.getElementById('mode').value = state.mode;
+	}
+
 	try {
+		fromHash();
 		if (D.title) document.title = D.title;
 		summary();
 		render();
