@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,7 +68,7 @@ func browse(t *testing.T, url string, args ...string) []byte {
 }
 
 // writePage writes tr's page into a temporary directory and returns its
-// file URL; edit, if not nil, changes the page first.
+// path and file URL; edit, if not nil, changes the page first.
 func writePage(t *testing.T, tr *green.Trace, edit func([]byte) []byte) (string, string) {
 	t.Helper()
 	var buf bytes.Buffer
@@ -78,6 +79,20 @@ func writePage(t *testing.T, tr *green.Trace, edit func([]byte) []byte) (string,
 	if edit != nil {
 		b = edit(b)
 	}
+	return savePage(t, b)
+}
+
+func writePageOpts(t *testing.T, tr *green.Trace, opts timeline.Options) (string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := timeline.WriteHTML(&buf, tr, opts); err != nil {
+		t.Fatal(err)
+	}
+	return savePage(t, buf.Bytes())
+}
+
+func savePage(t *testing.T, b []byte) (string, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "world.html")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
@@ -184,6 +199,30 @@ func TestWriteHTML_ChromiumRealRuns(t *testing.T) {
 	notes := find(doc, func(n *html.Node) bool { return attr(n, "id") == "notes" })
 	if len(notes) != 1 || notes[0].FirstChild == nil || !strings.Contains(notes[0].FirstChild.FirstChild.Data, "empty") {
 		t.Error("the empty trace's page does not say it is empty")
+	}
+}
+
+// Hostile names, drawn by a real browser, stay text: nothing they hold
+// ran, and the lanes show them as they are.
+func TestWriteHTML_ChromiumHostileNames(t *testing.T) {
+	_, url := writePageOpts(t, hostileTrace(), timeline.Options{Title: hostileTitle})
+	doc, err := html.Parse(bytes.NewReader(browse(t, url, "--dump-dom")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := find(doc, func(n *html.Node) bool { return n.Data == "body" })
+	if len(body) != 1 || attr(body[0], "data-status") != "ok" || attr(body[0], "data-pwned") != "" {
+		t.Fatalf("status %q, pwned by %q; want ok and nothing run", attr(body[0], "data-status"), attr(body[0], "data-pwned"))
+	}
+	var lanes []string
+	for _, n := range find(doc, func(n *html.Node) bool { return hasClass(n, "lane-name") }) {
+		lanes = append(lanes, n.FirstChild.Data)
+	}
+	if !slices.Equal(lanes, hostile) {
+		t.Errorf("lane headers %q, want %q", lanes, hostile)
+	}
+	if n := len(find(doc, func(n *html.Node) bool { return n.Data == "img" || n.Data == "b" })); n != 0 {
+		t.Errorf("a name became %d elements", n)
 	}
 }
 

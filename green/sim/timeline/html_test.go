@@ -252,23 +252,34 @@ func TestWriteHTML_Partitions(t *testing.T) {
 	}
 }
 
-// Names and titles from users stay text: nothing they hold becomes
-// markup, and the data carries them exactly.
-func TestWriteHTML_Escaping(t *testing.T) {
-	hostile := []string{
-		"</script><script>alert(1)</script>",
-		`"><img src=x onerror=alert(2)>`,
-		"<!-- comment",
-		"\u2028line\u2029para",
-		"a & b < c",
-	}
+// hostile are names that would be markup if a page took them as such;
+// each would mark the page's body "pwned" if it ran.
+var hostile = []string{
+	"</script><script>document.body.setAttribute('data-pwned','script')</script>",
+	`"><img src=x onerror="document.body.setAttribute('data-pwned','img')">`,
+	"<!-- comment",
+	"\u2028line\u2029para",
+	"a & b < c",
+}
+
+const hostileTitle = "<b>title</b> & </title><script>document.body.setAttribute('data-pwned','title')</script>"
+
+// hostileTrace has a host, a greenlet and a message named by each hostile
+// string.
+func hostileTrace() *green.Trace {
 	tr := new(green.Trace)
 	for i, s := range hostile {
 		tr.Add(green.TraceEvent{At: time.Duration(i) * time.Millisecond, Kind: "net.send", Host: s, G: uint64(i + 1), Name: s, Flow: uint64(i + 1), What: s})
 		tr.Add(green.TraceEvent{At: time.Duration(i+1) * time.Millisecond, Kind: "net.deliver", Host: hostile[(i+1)%len(hostile)], Flow: uint64(i + 1)})
 	}
-	title := "<b>title</b> & </title><script>alert(3)</script>"
-	src, doc, d := page(t, tr, timeline.Options{Title: title})
+	return tr
+}
+
+// Names and titles from users stay text: nothing they hold becomes
+// markup, and the data carries them exactly.
+func TestWriteHTML_Escaping(t *testing.T) {
+	src, doc, d := page(t, hostileTrace(), timeline.Options{Title: hostileTitle})
+	title := hostileTitle
 	if n := len(find(doc, func(n *html.Node) bool { return n.Data == "script" })); n != 2 {
 		t.Errorf("%d script elements, want 2: a name broke out", n)
 	}
