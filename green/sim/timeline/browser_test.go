@@ -118,6 +118,7 @@ func hasClass(n *html.Node, classes ...string) bool {
 // script ran without error and left a lane per host, an arrow per
 // delivered message, one dropped, the partition, the host down, the crash.
 func TestWriteHTML_Chromium(t *testing.T) {
+	t.Parallel() // each waits mostly on its own browser
 	doc, body := rendered(t, world())
 	if got := attr(body, "data-msgs") + "/" + attr(body, "data-drops"); got != "5/1" {
 		t.Errorf("the page counts %s messages/drops, want 5/1", got)
@@ -184,6 +185,7 @@ func rendered(t *testing.T, tr *green.Trace, hash ...string) (*html.Node, *html.
 // A world on a real hub (drawn to scale, zoomed), a hub alone, and an
 // empty trace draw too.
 func TestWriteHTML_ChromiumRealRuns(t *testing.T) {
+	t.Parallel() // each waits mostly on its own browser
 	_, body := rendered(t, simRun(t), "#mode=linear&zoom=2")
 	if got := attr(body, "data-msgs") + "/" + attr(body, "data-drops"); got != "7/1" {
 		t.Errorf("the world on a hub: %s messages/drops drawn, want 7/1", got)
@@ -205,6 +207,7 @@ func TestWriteHTML_ChromiumRealRuns(t *testing.T) {
 // Hostile names, drawn by a real browser, stay text: nothing they hold
 // ran, and the lanes show them as they are.
 func TestWriteHTML_ChromiumHostileNames(t *testing.T) {
+	t.Parallel() // each waits mostly on its own browser
 	_, url := writePageOpts(t, hostileTrace(), timeline.Options{Title: hostileTitle})
 	doc, err := html.Parse(bytes.NewReader(browse(t, url, "--dump-dom")))
 	if err != nil {
@@ -228,6 +231,7 @@ func TestWriteHTML_ChromiumHostileNames(t *testing.T) {
 
 // A page whose script fails says so in the DOM: the check above can fail.
 func TestWriteHTML_ChromiumReportsScriptErrors(t *testing.T) {
+	t.Parallel() // each waits mostly on its own browser
 	_, url := writePage(t, world(), func(b []byte) []byte {
 		return regexp.MustCompile(`"lanes":\[`).ReplaceAll(b, []byte(`"lanes":7,"x":[`))
 	})
@@ -246,6 +250,7 @@ func TestWriteHTML_ChromiumReportsScriptErrors(t *testing.T) {
 // blue and the drop and partition red. It is kept in the test's artifact
 // directory (go test -artifacts keeps it under -outputdir).
 func TestWriteHTML_ChromiumScreenshot(t *testing.T) {
+	t.Parallel() // each waits mostly on its own browser
 	_, url := writePage(t, world(), nil)
 	shot := filepath.Join(t.ArtifactDir(), "world.png")
 	browse(t, url, "--screenshot="+shot, "--window-size=1280,800")
