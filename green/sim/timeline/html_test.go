@@ -23,6 +23,7 @@ type pageData struct {
 	Title  string `json:"title"`
 	Events int    `json:"events"`
 	Shown  int    `json:"shown"`
+	Hidden int    `json:"hidden"`
 	Lanes  []struct {
 		Name  string `json:"name"`
 		Deflt bool   `json:"deflt"`
@@ -399,5 +400,23 @@ func TestWriteHTML_WorldOnHub(t *testing.T) {
 	// the client; main, on no host, spawns them): none is drawn.
 	if len(d.Links) != 0 {
 		t.Errorf("links between lanes: %+v", d.Links)
+	}
+}
+
+// A lane draws at most eight greenlets side by side; a ninth alive at the
+// same time is counted, not drawn; one that starts after another ended
+// takes its column.
+func TestWriteHTML_GreenletColumns(t *testing.T) {
+	tr := new(green.Trace)
+	for g := uint64(1); g <= 12; g++ {
+		tr.Add(green.TraceEvent{Kind: green.TraceSpawn, G: g, Host: "a", Name: fmt.Sprint("g", g)})
+	}
+	for g := uint64(1); g <= 12; g++ {
+		tr.Add(green.TraceEvent{At: time.Second, Kind: green.TraceEnd, G: g, Host: "a", What: "ok"})
+	}
+	tr.Add(green.TraceEvent{At: 2 * time.Second, Kind: green.TraceSpawn, G: 13, Host: "a", Name: "late"})
+	_, _, d := page(t, tr, timeline.Options{})
+	if len(d.Gs) != 9 || d.Hidden != 4 || d.Gs[8].Name != "late" {
+		t.Errorf("%d greenlets drawn (last %q), %d hidden; want 9 (8 and the late one), 4 hidden", len(d.Gs), d.Gs[len(d.Gs)-1].Name, d.Hidden)
 	}
 }
