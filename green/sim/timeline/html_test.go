@@ -226,6 +226,8 @@ func TestWriteHTML_Partitions(t *testing.T) {
 		{"list from host", []ev{{"partition", "a", "b c"}, {"heal", "a", "b"}}, []pair{{"a", "b", false}, {"a", "c", true}}},
 		{"host from all", []ev{{"partition", "c", ""}, {"heal", "c", ""}}, []pair{{"c", "", false}}},
 		{"twice is once", []ev{{"partition", "a", "b"}, {"partition", "", "b|a"}}, []pair{{"a", "b", true}}},
+		{"as green/sim writes it", []ev{{"partition", "", "[a b]<>[c]"}, {"heal", "", "[b]<>[c]"}, {"heal", "", "all"}}, []pair{{"a", "c", false}, {"b", "c", false}}},
+		{"one way, green/sim", []ev{{"partition", "", "[a]>[b c]"}}, []pair{{"a", "b", true}, {"a", "c", true}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -237,6 +239,9 @@ func TestWriteHTML_Partitions(t *testing.T) {
 				tr.Add(green.TraceEvent{At: time.Duration(i+1) * time.Second, Kind: green.TraceKind(e.kind), Host: e.host, What: e.what})
 			}
 			_, _, d := page(t, tr, timeline.Options{})
+			if got := laneNames(d); !slices.Equal(got, []string{"a", "b", "c"}) {
+				t.Errorf("lanes %q, want a b c", got)
+			}
 			var got []pair
 			for _, p := range d.Parts {
 				b := ""
