@@ -4,8 +4,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/greenshim/greenshim/patch/vet/greenvet"
 )
 
@@ -19,7 +17,7 @@ func TestAnalyzer_Testdata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.RunWithSuggestedFixes(t, dir, greenvet.Analyzer,
+	runWithSuggestedFixes(t, dir, greenvet.Analyzer,
 		"./bypass",       // registry bypasses, with fixes to the registry calls
 		"./fixes",        // fixes whose result type changes; go statements; an aliased import
 		"./waits",        // channels, select, sync, and APIs that wait on their own goroutines
