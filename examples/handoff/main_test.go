@@ -1,19 +1,21 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/greenshim/greenshim/examples/internal/handoff"
 	"github.com/greenshim/greenshim/patch"
 )
 
-func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+// TestMain checks that the libraries, the hubs and the hand-off leave no
+// goroutine behind once each case is closed.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(patch.TestingM(m)) }
 
 // Each library, called straight from greenlets, finishes with correct
 // results (each case checks its own: rows, counters, pages), and the
