@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"golang.org/x/tools/go/analysis/analysistest"
+
 	"github.com/greenshim/greenshim/patch/vet/greenvet"
 )
 
@@ -29,4 +31,19 @@ func TestAnalyzer_Testdata(t *testing.T) {
 		"./initbind",     // bindings at package initialization
 		"./directives",   // //greenshim:ignore and unknown directives
 	)
+}
+
+// With -silenced, the findings a registry.DeclareNative silences are
+// reported too, each naming the declaration, so the analyzer and the patch
+// report can be compared line by line.
+func TestAnalyzer_SilencedFlag(t *testing.T) {
+	dir, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := greenvet.Analyzer.Flags.Set("silenced", "true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { greenvet.Analyzer.Flags.Set("silenced", "false") })
+	analysistest.Run(t, dir, greenvet.Analyzer, "./silenced")
 }
