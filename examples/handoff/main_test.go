@@ -31,6 +31,15 @@ func TestHandoff(t *testing.T) {
 		"redis": "github.com/redis/go-redis/v9",
 		"http":  "net/http.",
 	}
+	// A library's own lock held across a cooperative wait: ramsql's
+	// transaction lock across the transaction's pause, go-redis's RWMutex
+	// while another greenlet sets up a connection (a round trip through the
+	// patched socket). Each waiter is handed off, and the report names the
+	// library's frame and the lock.
+	locks := map[string]struct{ wait, frame string }{
+		"sql":   {"sync.Mutex.Lock", "github.com/proullon/ramsql/"},
+		"redis": {"sync.RWMutex.Lock", "github.com/redis/go-redis/v9"},
+	}
 	seen := map[string]bool{}
 	for _, r := range rs {
 		seen[r.Case+"/"+r.Mode] = true
@@ -45,6 +54,13 @@ func TestHandoff(t *testing.T) {
 			assert.Contains(t, s.Caller, "examples/internal/handoff.", "%s: the caller is the example's code", r.Case)
 		}
 		assert.True(t, named, "%s: no hand-off site in %s: %+v", r.Case, frames[r.Case], r.Sites)
+		if lock, ok := locks[r.Case]; ok {
+			var found bool
+			for _, s := range r.Sites {
+				found = found || s.Wait == lock.wait && strings.HasPrefix(s.Frame, lock.frame)
+			}
+			assert.True(t, found, "%s: no hand-off in %s under %s: %+v", r.Case, lock.wait, lock.frame, r.Sites)
+		}
 	}
 	assert.Len(t, seen, 9, "a run per case and mode")
 }
