@@ -1,19 +1,21 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/greenshim/greenshim/examples/internal/handoff"
 	"github.com/greenshim/greenshim/patch"
 )
 
-func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
+// TestMain checks that the libraries, the hubs and the hand-off leave no
+// goroutine behind once each case is closed.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(patch.TestingM(m)) }
 
 // Each library, called straight from greenlets, finishes with correct
 // results (each case checks its own: rows, counters, pages), and the
@@ -29,6 +31,15 @@ func TestHandoff(t *testing.T) {
 		"redis": "github.com/redis/go-redis/v9",
 		"http":  "net/http.",
 	}
+	// A library's own lock held across a cooperative wait: ramsql's
+	// transaction lock across the transaction's pause, go-redis's RWMutex
+	// while another greenlet sets up a connection (a round trip through the
+	// patched socket). Each waiter is handed off, and the report names the
+	// library's frame and the lock.
+	locks := map[string]struct{ wait, frame string }{
+		"sql":   {"sync.Mutex.Lock", "github.com/proullon/ramsql/"},
+		"redis": {"sync.RWMutex.Lock", "github.com/redis/go-redis/v9"},
+	}
 	seen := map[string]bool{}
 	for _, r := range rs {
 		seen[r.Case+"/"+r.Mode] = true
@@ -43,6 +54,13 @@ func TestHandoff(t *testing.T) {
 			assert.Contains(t, s.Caller, "examples/internal/handoff.", "%s: the caller is the example's code", r.Case)
 		}
 		assert.True(t, named, "%s: no hand-off site in %s: %+v", r.Case, frames[r.Case], r.Sites)
+		if lock, ok := locks[r.Case]; ok {
+			var found bool
+			for _, s := range r.Sites {
+				found = found || s.Wait == lock.wait && strings.HasPrefix(s.Frame, lock.frame)
+			}
+			assert.True(t, found, "%s: no hand-off in %s under %s: %+v", r.Case, lock.wait, lock.frame, r.Sites)
+		}
 	}
 	assert.Len(t, seen, 9, "a run per case and mode")
 }

@@ -19,7 +19,7 @@ func TestAnalyzer_Testdata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	analysistest.RunWithSuggestedFixes(t, dir, greenvet.Analyzer,
+	runWithSuggestedFixes(t, dir, greenvet.Analyzer,
 		"./bypass",       // registry bypasses, with fixes to the registry calls
 		"./fixes",        // fixes whose result type changes; go statements; an aliased import
 		"./waits",        // channels, select, sync, and APIs that wait on their own goroutines
@@ -31,4 +31,19 @@ func TestAnalyzer_Testdata(t *testing.T) {
 		"./initbind",     // bindings at package initialization
 		"./directives",   // //greenshim:ignore and unknown directives
 	)
+}
+
+// With -silenced, the findings a registry.DeclareNative silences are
+// reported too, each naming the declaration, so the analyzer and the patch
+// report can be compared line by line.
+func TestAnalyzer_SilencedFlag(t *testing.T) {
+	dir, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := greenvet.Analyzer.Flags.Set("silenced", "true"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { greenvet.Analyzer.Flags.Set("silenced", "false") })
+	analysistest.Run(t, dir, greenvet.Analyzer, "./silenced")
 }

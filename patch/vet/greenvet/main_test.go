@@ -1,6 +1,8 @@
 package greenvet_test
 
 import (
+	"fmt"
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -9,5 +11,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if err := downloadTestdata(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	goleak.VerifyTestMain(patch.TestingM(m))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,12 +18,33 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if err := downloadRequirements(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	goleak.VerifyTestMain(patch.TestingM(m))
 }
 
 // The tests build the command and run it as a user does, on a module of
 // their own that requires greenshim (replaced by this checkout), with the
 // module cache only (GOPROXY=off).
+
+// downloadRequirements fetches every requirement of this checkout's module
+// into the module cache, through the GOPROXY the tests were run with: the
+// users' modules are tidied with GOPROXY=off, and go mod tidy wants the
+// modules of greenshim's tests too, which go test of this package alone
+// does not download on a fresh machine.
+func downloadRequirements() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "mod", "download")
+	cmd.Dir = "../../../.."
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("greenvet command tests: cannot download the module's requirements (go mod download): %v\n%s", err, out)
+	}
+	return nil
+}
 
 // root is this checkout's module root.
 func root(t *testing.T) string {
