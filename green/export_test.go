@@ -40,3 +40,7 @@ func OpenHubs() int {
 	}
 	return 0
 }
+
+// WaitLinks is how many notifiers Wait, IWait and JoinAll have linked on h's
+// objects, ever. Hub context.
+func WaitLinks(h *Hub) uint64 { return h.links }

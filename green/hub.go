@@ -105,6 +105,7 @@ type Hub struct {
 	ext     int       // outside work in flight: pool jobs, native regions, channel waits
 	holds   int       // Hold calls not yet released; unlike ext, Close does not wait for them
 	stats   hubStats  // counters; see Stats
+	links   uint64    // notifiers Wait, IWait and JoinAll linked, ever (for a test of their cost)
 	closing bool      // Close was called: kill everything, then end the loop
 	monitor *monitor  //
 	pool    *ThreadPool
