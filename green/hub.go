@@ -72,6 +72,13 @@ type Options struct {
 	// Trace, if set, records the hub's greenlet events; a Trace serves
 	// one hub. See the package doc, # Tracing.
 	Trace *Trace
+
+	// Poller chooses how the socket module's greenlets wait on Linux:
+	// PollerIOURing submits their reads, writes and accepts to an
+	// io_uring, PollerEpoll waits for readiness on an epoll instance. Empty
+	// means the environment variable GREENSHIM_POLLER, or epoll. A hub
+	// whose io_uring is refused uses epoll; Stats.Poller says which.
+	Poller string
 }
 
 // Hub runs greenlets one at a time and switches only where a greenlet waits.
@@ -111,6 +118,11 @@ type Hub struct {
 	pool    *ThreadPool
 
 	ho handoffState // the hand-off (handoff.go)
+
+	// The socket module's poller (Stats.Poller), and its io_uring once
+	// used (mod_socket_uring_linux.go). Hub-only.
+	poller string
+	uring  *uringRing
 
 	// Schedule exploration and tracing (explore.go, trace_hooks.go).
 	ex     *explorer // nil under FIFO
@@ -165,6 +177,7 @@ func New(opts Options) *Hub {
 		h.opts.Name = "hub"
 	}
 	h.ho.init(h)
+	h.poller = choosePoller(opts)
 	h.ex = newExplorer(opts.Schedule)
 	if opts.Trace != nil {
 		opts.Trace.attach(h)
@@ -188,6 +201,11 @@ func (o Options) validate() {
 	}
 	if o.StartBatch < 0 {
 		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
+	}
+	switch o.Poller {
+	case "", PollerIOURing, PollerEpoll:
+	default:
+		panic(fmt.Sprintf("green: Options.Poller is %q; want %q, %q or empty", o.Poller, PollerIOURing, PollerEpoll))
 	}
 	o.Schedule.validate()
 	if t := o.Trace; t != nil {
@@ -332,6 +350,9 @@ func (h *Hub) schedule(self *Greenlet) {
 			// Every entry is new: a greenlet killed before its start
 			// has left the queue (see kill), so none uses up the batch.
 			h.startNew(h.startq.pop(), self)
+		}
+		if h.uring != nil {
+			h.uring.round()
 		}
 		if len(h.timers) > 0 {
 			h.fireTimers(h.now())

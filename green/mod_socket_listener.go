@@ -141,6 +141,11 @@ func (l *listener) Accept() (net.Conn, error) {
 		}
 		return wrapConn(l.h, c), nil
 	}
+	if l.rc != nil {
+		if uf := l.uringFor(g); uf != nil {
+			return l.acceptURing(g, uf)
+		}
+	}
 	for l.rc != nil {
 		d := l.deadline.Load()
 		if d != 0 && time.Now().UnixNano() >= d {
