@@ -76,7 +76,7 @@ type Options struct {
 	// Poller chooses how the socket module's greenlets wait on Linux:
 	// PollerIOURing submits their reads, writes and accepts to an
 	// io_uring, PollerEpoll waits for readiness on an epoll instance. Empty
-	// means the environment variable GREENSHIM_POLLER, or epoll. A hub
+	// means the environment variable GREENSHIM_POLLER, or io_uring. A hub
 	// whose io_uring is refused uses epoll; Stats.Poller says which.
 	Poller string
 }

@@ -24,7 +24,7 @@ func uringOrSkip(t *testing.T) string {
 }
 
 // Every socket test passes on both pollers: CI runs the package on the
-// default (epoll, or GREENSHIM_POLLER), and this runs them on each.
+// default (io_uring, or GREENSHIM_POLLER), and this runs them on each.
 func TestSocket_BothPollers(t *testing.T) {
 	tests := []struct {
 		name string
@@ -66,16 +66,17 @@ func TestSocket_BothPollers(t *testing.T) {
 }
 
 // Stats.Poller names the poller Options.Poller (or GREENSHIM_POLLER) chose;
-// the default is epoll.
+// the default is io_uring.
 func TestHub_Poller(t *testing.T) {
 	tests := []struct {
 		name, opt, env, want string
 	}{
-		{"default", "", "", green.PollerEpoll},
+		{"default", "", "", green.PollerIOURing},
 		{"option epoll", green.PollerEpoll, green.PollerIOURing, green.PollerEpoll},
 		{"env io_uring", "", green.PollerIOURing, green.PollerIOURing},
 		{"option io_uring", green.PollerIOURing, green.PollerEpoll, green.PollerIOURing},
-		{"env unknown", "", "kqueue", green.PollerEpoll},
+		{"env epoll", "", green.PollerEpoll, green.PollerEpoll},
+		{"env unknown", "", "kqueue", green.PollerIOURing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
