@@ -119,9 +119,10 @@ type Hub struct {
 
 	ho handoffState // the hand-off (handoff.go)
 
-	// The socket module's poller (Stats.Poller), and its io_uring once
-	// used (mod_socket_uring_linux.go). Hub-only.
-	poller string
+	// The socket module's poller (Stats.Poller; it changes once, if the
+	// ring cannot be set up), and its io_uring once used, hub-only
+	// (mod_socket_uring_linux.go).
+	poller atomic.Pointer[string]
 	uring  *uringRing
 
 	// Schedule exploration and tracing (explore.go, trace_hooks.go).
@@ -177,7 +178,8 @@ func New(opts Options) *Hub {
 		h.opts.Name = "hub"
 	}
 	h.ho.init(h)
-	h.poller = choosePoller(opts)
+	poller := choosePoller(opts)
+	h.poller.Store(&poller)
 	h.ex = newExplorer(opts.Schedule)
 	if opts.Trace != nil {
 		opts.Trace.attach(h)

@@ -117,7 +117,7 @@ func choosePoller(o Options) string {
 // not use io_uring (or the set-up failed: then h falls back to epoll for
 // good). Hub context.
 func uringOf(h *Hub) *uringRing {
-	if h.poller != PollerIOURing {
+	if *h.poller.Load() != PollerIOURing {
 		return nil
 	}
 	if h.uring != nil {
@@ -125,7 +125,8 @@ func uringOf(h *Hub) *uringRing {
 	}
 	r, err := newRing(1024)
 	if err != nil {
-		h.poller = PollerEpoll + " (io_uring refused: " + err.Error() + ")"
+		why := PollerEpoll + " (io_uring refused: " + err.Error() + ")"
+		h.poller.Store(&why)
 		return nil
 	}
 	dfd, err := syscall.Dup(r.fd)
@@ -144,7 +145,8 @@ func uringOf(h *Hub) *uringRing {
 			f.Close()
 		}
 		r.close()
-		h.poller = PollerEpoll + " (io_uring: " + err.Error() + ")"
+		why := PollerEpoll + " (io_uring: " + err.Error() + ")"
+		h.poller.Store(&why)
 		return nil
 	}
 	u := &uringRing{h: h, r: r, f: f}

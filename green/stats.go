@@ -92,7 +92,7 @@ func (h *Hub) Stats() Stats {
 	s.Switches = h.tick.Load()
 	s.Handoff = h.ho.status
 	s.Schedule = h.opts.Schedule.String()
-	s.Poller = h.poller
+	s.Poller = *h.poller.Load()
 	s.Detached = int(h.ho.now.Load())
 	s.Detaches = h.ho.count.Load()
 	s.Nondeterministic = h.ho.virtual.Load()
