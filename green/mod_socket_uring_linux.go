@@ -85,10 +85,15 @@ const (
 // module's poller where Options.Poller does not: "io_uring" or "epoll".
 const PollerEnv = "GREENSHIM_POLLER"
 
+// uringSize is the size of a hub's ring: 1024 entries to submit per enter
+// (more go in by an early enter), room for 8192 completions (more wait in
+// the kernel until the hub reads these). A test shrinks it.
+var uringSize = struct{ sq, cq uint32 }{1024, 8192}
+
 // uringProbe is whether this process may use io_uring, found once by
 // setting up a small ring.
 var uringProbe = sync.OnceValue(func() error {
-	r, err := newRing(8)
+	r, err := newRing(8, 0)
 	if err != nil {
 		return err
 	}
@@ -123,7 +128,7 @@ func uringOf(h *Hub) *uringRing {
 	if h.uring != nil {
 		return h.uring
 	}
-	r, err := newRing(1024)
+	r, err := newRing(uringSize.sq, uringSize.cq)
 	if err != nil {
 		why := PollerEpoll + " (io_uring refused: " + err.Error() + ")"
 		h.poller.Store(&why)
@@ -165,7 +170,7 @@ func (u *uringRing) watch(rc syscall.RawConn) {
 	defer u.r.close()
 	closed := false
 	check := func(uintptr) bool {
-		if u.r.ready() && u.posted.CompareAndSwap(false, true) && !u.h.post(u.reap) {
+		if (u.r.ready() || u.r.overflowed()) && u.posted.CompareAndSwap(false, true) && !u.h.post(u.reap) {
 			closed = true
 			return true
 		}
@@ -205,7 +210,7 @@ func uintptrOf(p []byte) uintptr { return uintptr(unsafe.Pointer(&p[0])) }
 // round submits what the greenlets queued and reads what has completed.
 // Hub context, between two rounds of the run queue.
 func (u *uringRing) round() {
-	if u.r.queued > 0 {
+	if u.r.queued > 0 || u.r.overflowed() {
 		u.r.enter(0)
 	}
 	u.reap()
@@ -214,10 +219,15 @@ func (u *uringRing) round() {
 // reap reads every completion and readies the greenlets they finish.
 func (u *uringRing) reap() {
 	u.posted.Store(false) // before reading: a later completion posts again
-	if !u.r.ready() {
-		return
+	for {
+		if u.r.ready() {
+			u.r.reap(u.complete)
+		}
+		if !u.r.overflowed() {
+			return
+		}
+		u.r.enter(0) // moves the completions that did not fit in
 	}
-	u.r.reap(u.complete)
 }
 
 // complete records the result of the operation in slot userData.

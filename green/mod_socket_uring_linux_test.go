@@ -152,3 +152,14 @@ func TestSocket_CloseEndsListening(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// A ring far smaller than the operations in flight (two entries to submit,
+// four completions) still serves 200 echo clients: a full submission ring
+// is submitted early, and completions that did not fit wait in the kernel
+// until the hub has read the others.
+func TestSocket_TinyRing(t *testing.T) {
+	uringOrSkip(t)
+	defer green.SetURingSize(2, 4)()
+	t.Setenv(green.PollerEnv, green.PollerIOURing)
+	TestSocket_EchoBetweenGreenlets(t)
+}

@@ -29,6 +29,10 @@ const (
 
 	uringEnterGetEvents = 1 << 0
 
+	uringSetupCQSize = 1 << 3 // IORING_SETUP_CQSIZE
+
+	uringSQCQOverflow = 1 << 1 // IORING_SQ_CQ_OVERFLOW
+
 	uringOpAccept      = 13
 	uringOpAsyncCancel = 14
 	uringOpSend        = 26
@@ -86,6 +90,7 @@ type uring struct {
 	sqMem []byte // the SQEs
 
 	sqHead, sqTail *uint32
+	sqFlags        *uint32
 	sqMask         uint32
 	sqes           []uringSQE
 	queued         uint32 // SQEs filled and not yet submitted
@@ -96,9 +101,14 @@ type uring struct {
 }
 
 // newRing sets up a ring of entries submission entries (a power of two)
-// and twice as many completion entries.
-func newRing(entries uint32) (*uring, error) {
+// and cqEntries completion entries (zero: twice entries). Completions that
+// do not fit wait in the kernel (IORING_FEAT_NODROP) until an enter flushes
+// them in (see overflowed).
+func newRing(entries, cqEntries uint32) (*uring, error) {
 	var p uringParams
+	if cqEntries > 0 {
+		p.flags, p.cqEntries = uringSetupCQSize, cqEntries
+	}
 	fd, _, errno := syscall.Syscall(sysIOURingSetup, uintptr(entries), uintptr(unsafe.Pointer(&p)), 0)
 	if errno != 0 {
 		return nil, errno
@@ -123,6 +133,7 @@ func newRing(entries uint32) (*uring, error) {
 	r.mem, r.sqMem = mem, sqMem
 	at := func(off uint32) unsafe.Pointer { return unsafe.Pointer(&mem[off]) }
 	r.sqHead, r.sqTail = (*uint32)(at(p.sqOff.head)), (*uint32)(at(p.sqOff.tail))
+	r.sqFlags = (*uint32)(at(p.sqOff.flags))
 	r.sqMask = *(*uint32)(at(p.sqOff.ringMask))
 	r.sqes = unsafe.Slice((*uringSQE)(unsafe.Pointer(&sqMem[0])), p.sqEntries)
 	// The index array maps ring slot i to SQE i, once and for all.
@@ -159,15 +170,22 @@ func (r *uring) sqe() *uringSQE {
 	}
 }
 
+// overflowed reports whether completions wait in the kernel for room in
+// the completion ring: an enter with GETEVENTS moves them in.
+func (r *uring) overflowed() bool {
+	return atomic.LoadUint32(r.sqFlags)&uringSQCQOverflow != 0
+}
+
 // enter submits every entry not yet taken by the kernel in one
-// io_uring_enter, waiting for at least wait completions.
+// io_uring_enter, waiting for at least wait completions (and moving
+// overflowed ones into the ring).
 func (r *uring) enter(wait uint32) error {
 	if r.queued > 0 {
 		atomic.StoreUint32(r.sqTail, *r.sqTail+r.queued)
 		r.queued = 0
 	}
 	var flags uintptr
-	if wait > 0 {
+	if wait > 0 || r.overflowed() {
 		flags = uringEnterGetEvents
 	}
 	for {
