@@ -188,9 +188,10 @@
 // every OS and afero.File method but Name and the environment; a command's
 // Start, Wait, Run, Output and CombinedOutput, LookPath, and a pipe's Read
 // and Write when they cannot complete at once; Socket's
-// Dial and Listen forms, a conn's Write, Read, Accept and ReadFrom when
-// nothing is ready, and a packet conn's WriteTo when the socket has no
-// room; every DNS lookup. These do not: Time's Now, Since,
+// Dial and Listen forms, a conn's Write, its Read (on io_uring always; on
+// epoll when nothing is ready), Accept and ReadFrom when nothing is ready,
+// and a packet conn's WriteTo when the socket has no room; every DNS
+// lookup. These do not: Time's Now, Since,
 // Until, After, Tick, NewTimer, NewTicker, AfterFunc, Timer and Ticker Stop
 // and Reset, WithTimeout and WithDeadline; the environment; Command (which
 // looks the program up in the PATH on the hub, as exec.Command does), a

@@ -22,7 +22,9 @@ import (
 // the descriptor is readable, and tries again; without a poller (another
 // hub's greenlet first registered the conn, or no epoll) a helper goroutine
 // waits for readiness instead (ioWait). Write runs package net's Write off
-// the hub (writeOp). Both cost no allocation in the common case.
+// the hub (writeOp). Both cost no allocation in the common case. On a hub
+// whose poller is io_uring, Read and Write instead put a recv or a send on
+// the hub's ring and park (mod_socket_uring_io_linux.go).
 type conn struct {
 	net.Conn // package net's conn; every other method is its
 
