@@ -134,9 +134,8 @@ func uringOf(h *Hub) *uringRing {
 		h.poller.Store(&why)
 		return nil
 	}
-	dfd, err := syscall.Dup(r.fd)
+	dfd, err := dupCloexec(r.fd)
 	if err == nil {
-		syscall.CloseOnExec(dfd)
 		err = syscall.SetNonblock(dfd, true)
 	}
 	var rc syscall.RawConn
@@ -202,6 +201,21 @@ func (c *pollable) wakeURing() {
 		return
 	}
 	h.post(cancel)
+}
+
+// dupCloexec duplicates fd, close-on-exec from the start: a process forked
+// meanwhile must not inherit the duplicate (and hold the socket open).
+func dupCloexec(fd int) (int, error) {
+	for {
+		nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 {
+			return -1, errno
+		}
+		return int(nfd), nil
+	}
 }
 
 // uintptrOf returns the address of p's first byte.
@@ -374,10 +388,9 @@ func (c *pollable) uringFor(g *Greenlet) *uringFd {
 	}
 	dfd := -1
 	var err error
-	if cerr := c.rc.Control(func(fd uintptr) { dfd, err = syscall.Dup(int(fd)) }); cerr != nil || err != nil {
+	if cerr := c.rc.Control(func(fd uintptr) { dfd, err = dupCloexec(int(fd)) }); cerr != nil || err != nil {
 		return nil
 	}
-	syscall.CloseOnExec(dfd)
 	uf := &uringFd{u: u, fd: int32(dfd)}
 	if !c.ufd.CompareAndSwap(nil, uf) {
 		syscall.Close(dfd)

@@ -14,21 +14,17 @@ import (
 // recvs go round package syscall, so they make the same two calls, on
 // descriptors where they do nothing but that.
 
-var raceNull = func() int {
+// raceNull is /dev/null, kept open (and so not finalized) for good.
+var raceNull, raceNullFd = func() (*os.File, int) {
 	f, err := os.Open(os.DevNull)
 	if err != nil {
-		return -1
+		return nil, -1
 	}
-	fd, err := syscall.Dup(int(f.Fd()))
-	f.Close()
-	if err != nil {
-		return -1
-	}
-	return fd
+	return f, int(f.Fd())
 }()
 
 // raceIOSend releases what the sender wrote before its send.
 func raceIOSend() { syscall.Write(-1, nil) }
 
 // raceIORecv acquires what senders wrote before their sends.
-func raceIORecv() { syscall.Read(raceNull, nil) }
+func raceIORecv() { syscall.Read(raceNullFd, nil) }
