@@ -166,13 +166,19 @@
 //     when empty (a full stdin pipe is written off the hub); the copies to
 //     and from readers and writers that are not files run as greenlets. A
 //     Timeout or kill ends a Wait, not the command.
-//   - Socket: Read and Accept try the system call once on the hub; on
-//     EAGAIN the greenlet parks on the hub's poller, an edge-triggered epoll
-//     (on Linux) whose events reach the hub in batches, with no goroutine or
-//     system call per wait. Writes, dials and listens run off the hub while
-//     the caller parks. Deadlines are wall-clock and errors are package
-//     net's; a Read ended by a kill or timeout loses no data. While a
-//     greenlet waits on a socket the hub declares no deadlock and virtual
+//   - Socket: on Linux a hub waits with one of two pollers (Options.Poller,
+//     GREENSHIM_POLLER, Stats.Poller). With io_uring, a greenlet's Read,
+//     Write and Accept (after one accept4 on the hub) each put a recv, a
+//     send or an accept on the hub's ring and park; between two rounds of
+//     the run queue the hub submits all of them in one io_uring_enter and
+//     reads the completions in a batch (the default). With epoll (the
+//     fallback where io_uring is refused), Read and Accept try the system
+//     call once on the hub; on EAGAIN the greenlet parks on an
+//     edge-triggered epoll whose events reach the hub in batches, and
+//     Writes run off the hub. Either way dials and listens run off the hub
+//     while the caller parks. Deadlines are wall-clock and errors are
+//     package net's; a Read ended by a kill or timeout loses no data. While
+//     a greenlet waits on a socket the hub declares no deadlock and virtual
 //     time stands still.
 //   - DNS: ThreadResolver (the default) runs each system-resolver lookup on
 //     the ThreadPool, as gevent's default resolver; PureResolver is Go's
@@ -182,9 +188,10 @@
 // every OS and afero.File method but Name and the environment; a command's
 // Start, Wait, Run, Output and CombinedOutput, LookPath, and a pipe's Read
 // and Write when they cannot complete at once; Socket's
-// Dial and Listen forms, a conn's Write, Read, Accept and ReadFrom when
-// nothing is ready, and a packet conn's WriteTo when the socket has no
-// room; every DNS lookup. These do not: Time's Now, Since,
+// Dial and Listen forms, a conn's Write, its Read (on io_uring always; on
+// epoll when nothing is ready), Accept and ReadFrom when nothing is ready,
+// and a packet conn's WriteTo when the socket has no room; every DNS
+// lookup. These do not: Time's Now, Since,
 // Until, After, Tick, NewTimer, NewTicker, AfterFunc, Timer and Ticker Stop
 // and Reset, WithTimeout and WithDeadline; the environment; Command (which
 // looks the program up in the PATH on the hub, as exec.Command does), a

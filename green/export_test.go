@@ -1,5 +1,7 @@
 package green
 
+import "fmt"
+
 // freeNodes counts the nodes on l's free list.
 func freeNodes[T any](l *nodes[T]) int {
 	k := 0
@@ -39,4 +41,51 @@ func OpenHubs() int {
 		return len(*p)
 	}
 	return 0
+}
+
+// WaitLinks is how many notifiers Wait, IWait and JoinAll have linked on h's
+// objects, ever. Hub context.
+func WaitLinks(h *Hub) uint64 { return h.links }
+
+// TimerHeapRun arms a timer for each of whens in order on a bare timer heap,
+// disarms those at the indexes in drop, and returns the arming indexes of
+// the rest in the order the heap hands them out, checking every timer's idx
+// after each operation.
+func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
+	var h timerHeap
+	ts := make([]timer, len(whens))
+	check := func() error {
+		for i, e := range h {
+			if e.t.idx != i {
+				return fmt.Errorf("timer at %d has idx %d", i, e.t.idx)
+			}
+		}
+		return nil
+	}
+	for i, w := range whens {
+		ts[i] = timer{when: w, seq: uint64(i), idx: -1}
+		h.push(&ts[i])
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	for _, i := range drop {
+		h.remove(&ts[i])
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	var out []int
+	for len(h) > 0 {
+		t := h.at(0)
+		h.remove(t)
+		if t.idx != -1 {
+			return nil, fmt.Errorf("removed timer has idx %d", t.idx)
+		}
+		if err := check(); err != nil {
+			return nil, err
+		}
+		out = append(out, int(t.seq))
+	}
+	return out, nil
 }

@@ -37,9 +37,10 @@ type Greenlet struct {
 	h     *Hub
 	w     *worker // set when it starts, never cleared
 	fn    func() (any, error)
-	pc    uintptr // entry of the function spawned, for its default name
+	efn   func() error // Spawn's function, kept as given: no wrapper closure per spawn
+	pc    uintptr      // entry of the function spawned, for its default name
 	state gstate
-	id    uint32 // see ID; in state's padding, so a Greenlet stays 232 bytes
+	id    uint32 // see ID; in state's padding, so a Greenlet stays 240 bytes (a size class)
 
 	value  any
 	err    error
@@ -198,9 +199,13 @@ func (g *Greenlet) run() {
 		raceReleaseHub(g.h)
 		g.value, g.err = raw(v)
 	} else {
-		fn := g.fn
+		fn, efn := g.fn, g.efn
 		raceReleaseHub(g.h)
-		g.value, g.err = fn()
+		if efn != nil {
+			g.err = efn()
+		} else {
+			g.value, g.err = fn()
+		}
 	}
 	normal = true
 }
@@ -212,7 +217,7 @@ func (g *Greenlet) finish() {
 	if h.tr != nil {
 		h.traceEnd(g)
 	}
-	g.fn = nil
+	g.fn, g.efn = nil, nil
 	h.all.remove(g)
 	if g.x == nil {
 		return

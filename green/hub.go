@@ -72,6 +72,13 @@ type Options struct {
 	// Trace, if set, records the hub's greenlet events; a Trace serves
 	// one hub. See the package doc, # Tracing.
 	Trace *Trace
+
+	// Poller chooses how the socket module's greenlets wait on Linux:
+	// PollerIOURing submits their reads, writes and accepts to an
+	// io_uring, PollerEpoll waits for readiness on an epoll instance. Empty
+	// means the environment variable GREENSHIM_POLLER, or io_uring. A hub
+	// whose io_uring is refused uses epoll; Stats.Poller says which.
+	Poller string
 }
 
 // Hub runs greenlets one at a time and switches only where a greenlet waits.
@@ -105,11 +112,18 @@ type Hub struct {
 	ext     int       // outside work in flight: pool jobs, native regions, channel waits
 	holds   int       // Hold calls not yet released; unlike ext, Close does not wait for them
 	stats   hubStats  // counters; see Stats
+	links   uint64    // notifiers Wait, IWait and JoinAll linked, ever (for a test of their cost)
 	closing bool      // Close was called: kill everything, then end the loop
 	monitor *monitor  //
 	pool    *ThreadPool
 
 	ho handoffState // the hand-off (handoff.go)
+
+	// The socket module's poller (Stats.Poller; it changes once, if the
+	// ring cannot be set up), and its io_uring once used, hub-only
+	// (mod_socket_uring_linux.go).
+	poller atomic.Pointer[string]
+	uring  *uringRing
 
 	// Schedule exploration and tracing (explore.go, trace_hooks.go).
 	ex     *explorer // nil under FIFO
@@ -164,6 +178,8 @@ func New(opts Options) *Hub {
 		h.opts.Name = "hub"
 	}
 	h.ho.init(h)
+	poller := choosePoller(opts)
+	h.poller.Store(&poller)
 	h.ex = newExplorer(opts.Schedule)
 	if opts.Trace != nil {
 		opts.Trace.attach(h)
@@ -187,6 +203,11 @@ func (o Options) validate() {
 	}
 	if o.StartBatch < 0 {
 		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
+	}
+	switch o.Poller {
+	case "", PollerIOURing, PollerEpoll:
+	default:
+		panic(fmt.Sprintf("green: Options.Poller is %q; want %q, %q or empty", o.Poller, PollerIOURing, PollerEpoll))
 	}
 	o.Schedule.validate()
 	if t := o.Trace; t != nil {
@@ -331,6 +352,9 @@ func (h *Hub) schedule(self *Greenlet) {
 			// Every entry is new: a greenlet killed before its start
 			// has left the queue (see kill), so none uses up the batch.
 			h.startNew(h.startq.pop(), self)
+		}
+		if h.uring != nil {
+			h.uring.round()
 		}
 		if len(h.timers) > 0 {
 			h.fireTimers(h.now())
@@ -487,7 +511,7 @@ func (h *Hub) addTimer(t *timer, when int64) {
 func (h *Hub) fireTimers(now int64) {
 	h.acting = actTimer
 	for len(h.timers) > 0 && h.timers[0].when <= now {
-		t := h.timers[0]
+		t := h.timers.at(0)
 		h.timers.remove(t)
 		if t.f != nil {
 			if h.tr != nil {

@@ -22,7 +22,9 @@ import (
 // the descriptor is readable, and tries again; without a poller (another
 // hub's greenlet first registered the conn, or no epoll) a helper goroutine
 // waits for readiness instead (ioWait). Write runs package net's Write off
-// the hub (writeOp). Both cost no allocation in the common case.
+// the hub (writeOp). Both cost no allocation in the common case. On a hub
+// whose poller is io_uring, Read and Write instead put a recv or a send on
+// the hub's ring and park (mod_socket_uring_io_linux.go).
 type conn struct {
 	net.Conn // package net's conn; every other method is its
 
@@ -45,6 +47,13 @@ type conn struct {
 	rop  ioOp
 	gate atomic.Pointer[readGate]
 	wop  atomic.Pointer[writeOp] // nil: taken, or not made yet
+
+	// The io_uring backend's (mod_socket_uring_linux.go): its read and
+	// write ops, used under the read gate and the write gate, and the
+	// bytes a cancelled recv had read, for the next Read (read gate).
+	urop, uwop uop
+	wgate      atomic.Pointer[readGate]
+	stash      []byte
 }
 
 // readGate lets the greenlets of one hub, the first to read c, take turns
@@ -57,13 +66,17 @@ type readGate struct {
 }
 
 // gateFor returns c's read gate if g may use it, or nil. Hub context, on g.
-func (c *conn) gateFor(g *Greenlet) *readGate {
-	gt := c.gate.Load()
+func (c *conn) gateFor(g *Greenlet) *readGate { return gateIn(&c.gate, g, "socket read") }
+
+// gateIn returns the gate in *p, made on first use, if g may use it, or nil.
+// Hub context, on g.
+func gateIn(p *atomic.Pointer[readGate], g *Greenlet, what string) *readGate {
+	gt := p.Load()
 	if gt == nil {
 		n := &readGate{h: g.h}
-		n.s.b.bind(g.h, "socket read")
-		if !c.gate.CompareAndSwap(nil, n) {
-			n = c.gate.Load()
+		n.s.b.bind(g.h, what)
+		if !p.CompareAndSwap(nil, n) {
+			n = p.Load()
 		}
 		gt = n
 	}
@@ -130,6 +143,7 @@ func wrapConn(h *Hub, c net.Conn) net.Conn {
 		w.rc = rawConnOf(c)
 	}
 	w.rop.init()
+	w.urop.onLate = w.keepRead
 	if pc, ok := c.(net.PacketConn); ok && !w.stream {
 		return &datagramConn{conn: w, pc: pc}
 	}
@@ -208,6 +222,9 @@ func (c *conn) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	defer gt.s.releaseFront(1, "socket read")
+	if uf := c.uringFor(g); uf != nil {
+		return c.readURing(g, uf, p)
+	}
 	op := &c.rop
 	defer func() { op.p = nil }()
 	op.p = p
@@ -250,6 +267,11 @@ func (c *conn) Write(p []byte) (int, error) {
 	g := callerGreenlet(c.h)
 	if g == nil {
 		return c.Conn.Write(p)
+	}
+	if c.rc != nil {
+		if uf := c.uringFor(g); uf != nil {
+			return c.writeURing(g, uf, p)
+		}
 	}
 	op := c.wop.Swap(nil)
 	if op == nil {

@@ -20,7 +20,8 @@ import (
 // does not offer for listeners), and turns the new descriptor into a conn of
 // package net with net.FileConn. When no connection is pending the greenlet
 // parks on the hub's poller until the listener is readable, and tries
-// again; any number of greenlets may wait so. Only without the poller (the
+// again (on io_uring, it puts an accept on the hub's ring and parks); any
+// number of greenlets may wait so. Only without the poller (the
 // listener was registered by a greenlet of another hub, or there is no
 // epoll) or once the deadline has passed (so that package net reports it)
 // does package net's Accept run off the hub while the greenlet waits; a conn
@@ -140,6 +141,11 @@ func (l *listener) Accept() (net.Conn, error) {
 			return nil, err
 		}
 		return wrapConn(l.h, c), nil
+	}
+	if l.rc != nil {
+		if uf := l.uringFor(g); uf != nil {
+			return l.acceptURing(g, uf)
+		}
 	}
 	for l.rc != nil {
 		d := l.deadline.Load()

@@ -26,3 +26,24 @@ func (*pollable) wakeSlot()                           {}
 
 // acceptOnce is never called here (no fast path).
 func (op *acceptOp) acceptOnce(uintptr) { op.fd, op.errno = -1, syscall.EAGAIN }
+
+// There is no io_uring here.
+type uringRing struct{}
+
+func (*uringRing) round() {}
+
+type uringFd struct{}
+
+func (*pollable) uringFor(*Greenlet) *uringFd { return nil }
+
+// Pollers, as Stats.Poller names them.
+const (
+	PollerEpoll   = "epoll"
+	PollerIOURing = "io_uring"
+)
+
+// PollerEnv names the environment variable that chooses the socket
+// module's poller where Options.Poller does not (Linux only).
+const PollerEnv = "GREENSHIM_POLLER"
+
+func choosePoller(Options) string { return "goroutines" }

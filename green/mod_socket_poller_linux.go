@@ -234,6 +234,7 @@ type pollable struct {
 	rc     syscall.RawConn         // nil: no fast path
 	reg    atomic.Pointer[pollReg] // set once
 	noPoll atomic.Bool             // registration failed: use helpers
+	ufd    atomic.Pointer[uringFd] // the io_uring backend's duplicate, set once
 }
 
 // pollReg is a registration: the slot and the generation it was made in.
@@ -296,7 +297,10 @@ func (c *pollable) onHub(f func(r *pollReg)) {
 }
 
 // closeSlot wakes c's waiting greenlets after a Close and frees its slot.
-func (c *pollable) closeSlot() { c.onHub(func(r *pollReg) { r.s.closed(r.gen) }) }
+func (c *pollable) closeSlot() {
+	c.onHub(func(r *pollReg) { r.s.closed(r.gen) })
+	c.closeURing()
+}
 
 // wakeSlot wakes c's waiting greenlets after a change of read deadline, so
 // that they look at the new one.
@@ -306,4 +310,5 @@ func (c *pollable) wakeSlot() {
 			r.s.wake()
 		}
 	})
+	c.wakeURing()
 }

@@ -181,7 +181,7 @@ func (vt *vtimer) disarm() bool {
 	if i < 0 {
 		return false
 	}
-	if hs := vt.h.timers; i < len(hs) && hs[i] == &vt.t {
+	if hs := vt.h.timers; i < len(hs) && hs.at(i) == &vt.t {
 		vt.h.timers.remove(&vt.t)
 	} else {
 		vt.t.idx = -1 // the hub has closed and dropped its heap

@@ -59,60 +59,20 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 	err := h.call2(func(c *Greenlet) error {
 		// call2 calls f again, with c nil, when Close kills the first
 		// call: start afresh, not with the first call's finds.
-		done = nil
-		var pend []Waitable
-		for _, o := range objs {
-			if o.waitReady() {
-				done = append(done, o)
+		var s waitSet
+		defer s.unlink()
+		s.link(objs, c)
+		var err error
+		if s.left() < need {
+			if c == nil {
+				err = ErrClosed
 			} else {
-				pend = append(pend, o)
+				err = s.await(c, need, opt.Timeout)
 			}
 		}
-		if len(done) >= need {
-			return nil
-		}
-		if c == nil {
-			return ErrClosed
-		}
-		if opt.Timeout < 0 {
-			return &TimeoutError{After: opt.Timeout}
-		}
-		woken := false
-		notes := make([]*notifier, len(pend))
-		for i, o := range pend {
-			n := &notifier{}
-			n.f = func() {
-				done = append(done, o)
-				if len(done) >= need && !woken && c.state == stWaiting {
-					woken = true
-					h.ready(c)
-				}
-			}
-			notes[i] = n
-			o.waitLink(n)
-		}
-		defer func() {
-			for i, o := range pend {
-				o.waitUnlink(notes[i])
-			}
-		}()
-		if opt.Timeout > 0 {
-			c.sleep.g, c.sleep.f = c, nil
-			h.addTimer(&c.sleep, h.after(opt.Timeout))
-		}
-		err := c.park("wait")
-		woken = true
-		if c.sleep.idx >= 0 {
-			h.timers.remove(&c.sleep)
-		}
-		if err == nil && len(done) < need {
-			err = &TimeoutError{After: opt.Timeout}
-		}
+		done = s.ready[:min(need, len(s.ready))]
 		return err
 	})
-	if len(done) > need {
-		done = done[:need]
-	}
 	return done, err
 }
 
@@ -127,23 +87,38 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 			return
 		}
 		h := objs[0].waitHub()
-		left := remaining(h, timeout)
-		rest := append([]Waitable(nil), objs...)
-		for len(rest) > 0 {
-			opt := WaitOptions{Count: 1, Timeout: left()}
-			got, err := Wait(rest, opt)
-			for _, o := range got {
-				if !yield(o) {
-					return
-				}
-				for i, r := range rest {
-					if r == o {
-						rest = append(rest[:i], rest[i+1:]...)
-						break
-					}
-				}
+		for _, o := range objs[1:] {
+			if o.waitHub() != h {
+				panic("green: IWait over objects of different hubs")
 			}
-			if err != nil {
+		}
+		left := remaining(h, timeout)
+		// One set for the whole iteration, linked by the first step and
+		// unlinked at the end, however it ends: each object is linked
+		// once, and each step takes the next ready one.
+		var s waitSet
+		linked := false
+		defer h.call2(func(*Greenlet) error {
+			s.unlink()
+			return nil
+		})
+		for range objs {
+			var o Waitable
+			err := h.call2(func(c *Greenlet) error {
+				if !linked {
+					linked = true
+					s.link(objs, c)
+				}
+				if s.left() == 0 && c == nil {
+					return ErrClosed
+				}
+				if err := s.await(c, 1, left()); err != nil {
+					return err
+				}
+				o = s.take()
+				return nil
+			})
+			if err != nil || !yield(o) {
 				return
 			}
 		}
@@ -188,31 +163,38 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	if len(gs) == 0 {
 		return nil, nil
 	}
-	left := remaining(gs[0].h, opt.Timeout)
-	rest := ws
-	for len(out) < need {
-		got, err := Wait(rest, WaitOptions{Count: 1, Timeout: left()})
-		for _, w := range got {
-			g := w.(*Greenlet)
-			out = append(out, g)
-			for i, r := range rest {
-				if r == w {
-					rest = append(rest[:i:i], rest[i+1:]...)
-					break
-				}
-			}
-			if gerr := g.Err(); gerr != nil {
-				return out, gerr
-			}
-		}
-		if err != nil {
-			if _, ok := err.(*TimeoutError); ok {
-				err = &TimeoutError{After: opt.Timeout}
-			}
-			return out, err
+	h := gs[0].h
+	for _, g := range gs[1:] {
+		if g.h != h {
+			panic("green: JoinAll over greenlets of different hubs")
 		}
 	}
-	return out, nil
+	left := remaining(h, opt.Timeout)
+	err := h.call2(func(c *Greenlet) error {
+		// As in Wait: a second call, with c nil, starts afresh.
+		out = out[:0]
+		var s waitSet
+		defer s.unlink()
+		s.link(ws, c)
+		for len(out) < need {
+			if s.left() == 0 && c == nil {
+				return ErrClosed
+			}
+			if err := s.await(c, 1, left()); err != nil {
+				if _, ok := err.(*TimeoutError); ok {
+					err = &TimeoutError{After: opt.Timeout}
+				}
+				return err
+			}
+			g := s.take().(*Greenlet)
+			out = append(out, g)
+			if g.err != nil { // hub context: read it straight
+				return g.err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // remaining returns a function that tells, at each call, how much of

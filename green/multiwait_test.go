@@ -155,3 +155,63 @@ func TestWait_OutsideEndedByClose(t *testing.T) {
 		t.Fatal("outside Wait still blocked after Close")
 	}
 }
+
+// TestJoinAll_LinksEachOnce: waiting on n greenlets links one notifier on
+// each, however the wait hands them out (all at once, one by one with
+// StopOnError, or through IWait), so that joining n greenlets costs O(n),
+// not O(n²).
+func TestJoinAll_LinksEachOnce(t *testing.T) {
+	const n = 200
+	ways := []struct {
+		name string
+		wait func(gs []*green.Greenlet) (int, error)
+	}{
+		{"all", func(gs []*green.Greenlet) (int, error) {
+			done, err := green.JoinAll(gs, green.JoinOptions{})
+			return len(done), err
+		}},
+		{"stop on error", func(gs []*green.Greenlet) (int, error) {
+			done, err := green.JoinAll(gs, green.JoinOptions{StopOnError: true})
+			return len(done), err
+		}},
+		{"iwait", func(gs []*green.Greenlet) (int, error) {
+			ws := make([]green.Waitable, len(gs))
+			for i, g := range gs {
+				ws[i] = g
+			}
+			k := 0
+			for range green.IWait(ws, 0) {
+				k++
+			}
+			return k, nil
+		}},
+	}
+	for _, w := range ways {
+		t.Run(w.name, func(t *testing.T) {
+			h := virtualHub(t)
+			err := run(t, h, func() error {
+				gs := make([]*green.Greenlet, n)
+				for i := range gs {
+					// Each ends in its own round, after the wait has begun.
+					gs[i] = h.Spawn(func() error {
+						for range i + 1 {
+							green.Yield()
+						}
+						return nil
+					})
+				}
+				got, err := w.wait(gs)
+				if err != nil || got != n {
+					t.Errorf("%d ended, err %v; want %d, nil", got, err, n)
+				}
+				if links := green.WaitLinks(h); links > n {
+					t.Errorf("%d notifiers linked to wait for %d greenlets; want at most %d", links, n, n)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

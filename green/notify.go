@@ -3,9 +3,21 @@ package green
 // notifier is a callback an object (a greenlet, an Event, an AsyncResult)
 // runs, in hub context, when it becomes ready; Wait and IWait use them to
 // wait on several objects at once, since a greenlet can be parked in only
-// one waitq.
+// one waitq. Either f is set, or set and obj: a wait set's notifiers are
+// allocated together, one slice per wait, without a closure each.
 type notifier struct {
-	f func()
+	f   func()
+	set *waitSet
+	obj Waitable
+}
+
+// run runs n. Hub context.
+func (n *notifier) run() {
+	if n.f != nil {
+		n.f()
+		return
+	}
+	n.set.fire(n.obj)
 }
 
 // notify runs and clears every notifier in *ns. Hub context.
@@ -13,7 +25,7 @@ func notify(ns *[]*notifier) {
 	l := *ns
 	*ns = nil
 	for _, n := range l {
-		n.f()
+		n.run()
 	}
 }
 

@@ -13,7 +13,7 @@ func (h *Hub) Spawn(fn func() error) *Greenlet {
 	if fn == nil {
 		panic("green: Spawn of a nil function")
 	}
-	return h.spawn(func() (any, error) { return nil, fn() }, funcPC(fn))
+	return h.spawn(nil, fn, funcPC(fn))
 }
 
 // SpawnValue is Spawn for a function with a result, which becomes the
@@ -22,14 +22,14 @@ func (h *Hub) SpawnValue(fn func() (any, error)) *Greenlet {
 	if fn == nil {
 		panic("green: Spawn of a nil function")
 	}
-	return h.spawn(fn, funcPC(fn))
+	return h.spawn(fn, nil, funcPC(fn))
 }
 
 // spawn is Spawn with pc, the entry of the user's function, naming the
 // greenlet until SetName does.
-func (h *Hub) spawn(fn func() (any, error), pc uintptr) *Greenlet {
+func (h *Hub) spawn(fn func() (any, error), efn func() error, pc uintptr) *Greenlet {
 	g := h.newGreenlet(fn)
-	g.pc = pc
+	g.efn, g.pc = efn, pc
 	if h.current() != nil {
 		h.enqueue(g)
 		return ret(h, g)

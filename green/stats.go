@@ -42,6 +42,11 @@ type Stats struct {
 	Schedule string
 	Steps    uint64
 
+	// Poller is how the socket module's greenlets wait: "io_uring",
+	// "epoll", or "epoll (io_uring refused: <why>)" (see Options.Poller);
+	// "goroutines" where neither exists.
+	Poller string
+
 	// The hand-off (see the package doc, # Natives and hand-off).
 	Handoff  string // "on (after 50µs)", "off", or "unavailable: <why>"
 	Detached int    // greenlets detached now
@@ -87,6 +92,7 @@ func (h *Hub) Stats() Stats {
 	s.Switches = h.tick.Load()
 	s.Handoff = h.ho.status
 	s.Schedule = h.opts.Schedule.String()
+	s.Poller = *h.poller.Load()
 	s.Detached = int(h.ho.now.Load())
 	s.Detaches = h.ho.count.Load()
 	s.Nondeterministic = h.ho.virtual.Load()

@@ -11,16 +11,30 @@ type timer struct {
 	f    func() // run on the hub when it fires; if nil, g is woken
 }
 
-// timerHeap is a binary min-heap on (when, seq).
-type timerHeap []*timer
+// timerHeap is a 4-ary min-heap on (when, seq) whose entries carry their
+// keys: a million sleeping greenlets put a million timers on it, each in
+// its own Greenlet, and a heap of bare pointers would load one of those
+// from memory for every comparison. Comparisons read the heap's own array;
+// only a move writes to a timer (its idx). Four children per node halve the
+// depth of a binary heap, as the Go runtime's timer heap does.
+type timerHeap []timerEntry
 
-func (t *timer) less(u *timer) bool {
-	return t.when < u.when || t.when == u.when && t.seq < u.seq
+type timerEntry struct {
+	when int64
+	seq  uint64
+	t    *timer
 }
+
+func (e *timerEntry) less(f *timerEntry) bool {
+	return e.when < f.when || e.when == f.when && e.seq < f.seq
+}
+
+// at returns the timer at index i.
+func (h timerHeap) at(i int) *timer { return h[i].t }
 
 func (h *timerHeap) push(t *timer) {
 	t.idx = len(*h)
-	*h = append(*h, t)
+	*h = append(*h, timerEntry{t.when, t.seq, t})
 	h.up(t.idx)
 }
 
@@ -30,12 +44,13 @@ func (h *timerHeap) remove(t *timer) {
 		return
 	}
 	last := len(*h) - 1
-	if i != last {
-		h.swap(i, last)
-	}
-	(*h)[last] = nil
-	*h = (*h)[:last]
 	t.idx = -1
+	if i != last {
+		(*h)[i] = (*h)[last]
+		(*h)[i].t.idx = i
+	}
+	(*h)[last] = timerEntry{}
+	*h = (*h)[:last]
 	if i != last {
 		if !h.down(i) {
 			h.up(i)
@@ -43,39 +58,44 @@ func (h *timerHeap) remove(t *timer) {
 	}
 }
 
-func (h timerHeap) swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].idx = i
-	h[j].idx = j
-}
-
 func (h timerHeap) up(i int) {
+	e := h[i]
 	for i > 0 {
-		p := (i - 1) / 2
-		if !h[i].less(h[p]) {
-			return
+		p := (i - 1) / 4
+		if !e.less(&h[p]) {
+			break
 		}
-		h.swap(i, p)
+		h[i] = h[p]
+		h[i].t.idx = i
 		i = p
 	}
+	h[i] = e
+	e.t.idx = i
 }
 
 func (h timerHeap) down(i int) bool {
 	i0 := i
+	e := h[i]
+	n := len(h)
 	for {
-		l := 2*i + 1
-		if l >= len(h) {
+		c := 4*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < len(h) && h[r].less(h[l]) {
-			m = r
+		m := c
+		for k := c + 1; k < c+4 && k < n; k++ {
+			if h[k].less(&h[m]) {
+				m = k
+			}
 		}
-		if !h[m].less(h[i]) {
+		if !h[m].less(&e) {
 			break
 		}
-		h.swap(i, m)
+		h[i] = h[m]
+		h[i].t.idx = i
 		i = m
 	}
+	h[i] = e
+	e.t.idx = i
 	return i > i0
 }

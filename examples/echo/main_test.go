@@ -18,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
 
-var line = regexp.MustCompile(`^echo impl=(\w+) clients=(\d+) rounds=(\d+) wall_s=[\d.]+ roundtrips_per_s=\d+\n$`)
+var line = regexp.MustCompile(`^echo impl=(\w+) clients=(\d+) rounds=(\d+) wall_s=[\d.]+ roundtrips_per_s=\d+(?: poller="[^"]*")?\n$`)
 
 func TestEcho_Both(t *testing.T) {
 	for _, impl := range []string{"blocking", "green"} {

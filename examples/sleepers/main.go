@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
 )
@@ -32,9 +33,22 @@ var run = sleepers.Run
 func main() {
 	n := flag.Int("n", 100000, "number of greenlets")
 	clk := flag.String("clock", "real", "the hub's clock: real or virtual")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sleepers:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := sleepers.Run(os.Stdout, *n, *clk); err != nil {
 		fmt.Fprintln(os.Stderr, "sleepers:", err)
+		pprof.StopCPUProfile()
 		os.Exit(2)
 	}
 }

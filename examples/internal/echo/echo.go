@@ -74,10 +74,13 @@ type runner interface {
 	run(ctx context.Context, out io.Writer, cfg Config) error
 }
 
-// result prints the figures line.
-func result(out io.Writer, cfg Config, wall time.Duration) {
-	fmt.Fprintf(out, "echo impl=%s clients=%d rounds=%d wall_s=%.3f roundtrips_per_s=%.0f\n",
-		cfg.Impl, cfg.Clients, cfg.Rounds, wall.Seconds(), float64(cfg.Clients*cfg.Rounds)/wall.Seconds())
+// result prints the figures line; poller is the green hub's (Stats.Poller).
+func result(out io.Writer, cfg Config, wall time.Duration, poller string) {
+	if poller != "" {
+		poller = fmt.Sprintf(" poller=%q", poller)
+	}
+	fmt.Fprintf(out, "echo impl=%s clients=%d rounds=%d wall_s=%.3f roundtrips_per_s=%.0f%s\n",
+		cfg.Impl, cfg.Clients, cfg.Rounds, wall.Seconds(), float64(cfg.Clients*cfg.Rounds)/wall.Seconds(), poller)
 }
 
 // serve accepts conns on ln and hands each to handle, until ln is closed:
@@ -204,7 +207,7 @@ func (r goroutines) run(ctx context.Context, out io.Writer, cfg Config) error {
 	if err := <-errs; err != nil {
 		return err
 	}
-	result(out, cfg, wall)
+	result(out, cfg, wall, "")
 	return nil
 }
 
@@ -247,7 +250,7 @@ func (r greenlets) run(ctx context.Context, out io.Writer, cfg Config) error {
 		if first != nil {
 			return first
 		}
-		result(out, cfg, time.Since(start)) //greenshim:ignore wall-clock throughput
+		result(out, cfg, time.Since(start), r.h.Stats().Poller) //greenshim:ignore wall-clock throughput
 		return nil
 	})
 }

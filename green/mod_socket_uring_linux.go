@@ -1,0 +1,433 @@
+package green
+
+import (
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// The io_uring backend of the socket module. Where a greenlet would park on
+// the poller until its descriptor is ready and then call read(2), write(2)
+// or accept4(2) itself, it fills a submission entry for the operation (a
+// recv into its buffer, a send of its bytes, an accept) and parks. Between
+// two rounds of the run queue the hub submits every entry its greenlets
+// filled in that round in one io_uring_enter, and reads every completion
+// that has arrived from the completion ring, without a system call; each
+// completion readies its greenlet with the result. So a round in which a
+// hundred greenlets each read and write costs one system call, not two
+// hundred.
+//
+// While the hub has nothing to run, a goroutine waits for completions on
+// Go's netpoller (the ring's descriptor is readable while the completion
+// ring is not empty) and nudges the hub, as the epoll poller's goroutine
+// does.
+//
+// The kernel reads the buffer of a recv or a send until the operation
+// completes, so a greenlet that stops waiting (a Timeout, a kill, a past
+// deadline) cancels its operation and waits on the ring, briefly and
+// holding the hub, for its completion: bytes a cancelled recv had already
+// read are kept for the conn's next Read, a connection a cancelled accept
+// had taken for the listener's next Accept, and a Write returns what its
+// sends wrote. The operations name the module's own duplicate of the
+// descriptor, which the module closes only after cancelling them, so a
+// descriptor number reused by the process after a Close is never read.
+
+// uringRing is a hub's io_uring backend. Hub-only, except what the
+// waiting goroutine uses (r's CQ indexes, posted).
+type uringRing struct {
+	h      *Hub
+	r      *uring
+	ops    []*uop   // by slot, while in flight
+	free   []uint32 // free slots of ops
+	posted atomic.Bool
+	f      *os.File // a duplicate of the ring's descriptor, on Go's netpoller
+}
+
+// uop is one operation on the ring: its entry's fields and, once it has
+// completed, its result. A conn keeps one for its reader and one for its
+// writer; an Accept makes its own.
+type uop struct {
+	opcode uint8
+	uf     *uringFd
+	p      []byte // the buffer the kernel reads or fills: kept alive here
+	flags  uint32
+
+	g    *Greenlet // parked until done
+	slot uint32
+	seq  uint32 // counts submissions, so a late deadline timer can tell
+	busy bool   // in flight
+	res  int32  // the completion's result, once !busy
+
+	// onLate, if set, takes the result of an op that completed although
+	// its greenlet stopped waiting (bytes read, a connection accepted).
+	onLate func(*uop)
+}
+
+// cancelTag is the user_data of cancel entries, whose completions say
+// nothing the hub needs.
+const cancelTag = ^uint64(0)
+
+const (
+	uringCancelAll = 1 << 0 // IORING_ASYNC_CANCEL_ALL
+	uringCancelFd  = 1 << 1 // IORING_ASYNC_CANCEL_FD
+)
+
+// Pollers, as Stats.Poller names them.
+const (
+	PollerEpoll   = "epoll"
+	PollerIOURing = "io_uring"
+)
+
+// PollerEnv names the environment variable that chooses the socket
+// module's poller where Options.Poller does not: "io_uring" or "epoll".
+const PollerEnv = "GREENSHIM_POLLER"
+
+// uringSize is the size of a hub's ring: 1024 entries to submit per enter
+// (more go in by an early enter), room for 8192 completions (more wait in
+// the kernel until the hub reads these). A test shrinks it.
+var uringSize = struct{ sq, cq uint32 }{1024, 8192}
+
+// uringProbe is whether this process may use io_uring, found once by
+// setting up a small ring.
+var uringProbe = sync.OnceValue(func() error {
+	r, err := newRing(8, 0)
+	if err != nil {
+		return err
+	}
+	r.close()
+	return nil
+})
+
+// choosePoller returns the poller a hub with options o uses, and why not
+// the other.
+func choosePoller(o Options) string {
+	want := o.Poller
+	if want == "" {
+		want = os.Getenv(PollerEnv)
+	}
+	if want == PollerEpoll {
+		return PollerEpoll
+	}
+	// io_uring by default: measured, it beats epoll (see examples/echo).
+	if err := uringProbe(); err != nil {
+		return PollerEpoll + " (io_uring refused: " + err.Error() + ")"
+	}
+	return PollerIOURing
+}
+
+// uringOf returns h's ring, setting it up on first use, or nil if h does
+// not use io_uring (or the set-up failed: then h falls back to epoll for
+// good). Hub context.
+func uringOf(h *Hub) *uringRing {
+	if *h.poller.Load() != PollerIOURing {
+		return nil
+	}
+	if h.uring != nil {
+		return h.uring
+	}
+	r, err := newRing(uringSize.sq, uringSize.cq)
+	if err != nil {
+		why := PollerEpoll + " (io_uring refused: " + err.Error() + ")"
+		h.poller.Store(&why)
+		return nil
+	}
+	dfd, err := dupCloexec(r.fd)
+	if err == nil {
+		err = syscall.SetNonblock(dfd, true)
+	}
+	var rc syscall.RawConn
+	var f *os.File
+	if err == nil {
+		f = os.NewFile(uintptr(dfd), "greenshim-io_uring")
+		rc, err = f.SyscallConn()
+	}
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		r.close()
+		why := PollerEpoll + " (io_uring: " + err.Error() + ")"
+		h.poller.Store(&why)
+		return nil
+	}
+	u := &uringRing{h: h, r: r, f: f}
+	h.uring = u
+	go u.watch(rc)
+	go func() {
+		<-h.done
+		f.Close() // ends watch, which closes the ring
+	}()
+	return u
+}
+
+// watch is the ring's goroutine: it nudges the hub when completions arrive
+// while the hub is not reading them, until the hub has closed.
+func (u *uringRing) watch(rc syscall.RawConn) {
+	defer u.r.close()
+	closed := false
+	check := func(uintptr) bool {
+		if (u.r.ready() || u.r.overflowed()) && u.posted.CompareAndSwap(false, true) && !u.h.post(u.reap) {
+			closed = true
+			return true
+		}
+		return false // wait for the next completion
+	}
+	for !closed {
+		if err := rc.Read(check); err != nil {
+			return
+		}
+	}
+}
+
+// wakeURing cancels the operations on c's duplicate after a change of
+// deadline: their greenlets try again, under the new one.
+func (c *pollable) wakeURing() {
+	uf := c.ufd.Load()
+	if uf == nil {
+		return
+	}
+	cancel := func() {
+		if !uf.closed && uf.inflight > 0 {
+			uf.u.cancelFd(uf)
+		}
+	}
+	h := uf.u.h
+	if h.current() != nil {
+		cancel()
+		raceReleaseHub(h)
+		return
+	}
+	h.post(cancel)
+}
+
+// dupCloexec duplicates fd, close-on-exec from the start: a process forked
+// meanwhile must not inherit the duplicate (and hold the socket open).
+func dupCloexec(fd int) (int, error) {
+	for {
+		nfd, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 {
+			return -1, errno
+		}
+		return int(nfd), nil
+	}
+}
+
+// uintptrOf returns the address of p's first byte.
+func uintptrOf(p []byte) uintptr { return uintptr(unsafe.Pointer(&p[0])) }
+
+// round submits what the greenlets queued and reads what has completed.
+// Hub context, between two rounds of the run queue.
+func (u *uringRing) round() {
+	if u.r.queued > 0 || u.r.overflowed() {
+		u.r.enter(0)
+	}
+	u.reap()
+}
+
+// reap reads every completion and readies the greenlets they finish.
+func (u *uringRing) reap() {
+	u.posted.Store(false) // before reading: a later completion posts again
+	for {
+		if u.r.ready() {
+			u.r.reap(u.complete)
+		}
+		if !u.r.overflowed() {
+			return
+		}
+		u.r.enter(0) // moves the completions that did not fit in
+	}
+}
+
+// complete records the result of the operation in slot userData.
+func (u *uringRing) complete(userData uint64, res int32) {
+	if userData == cancelTag || userData >= uint64(len(u.ops)) {
+		return
+	}
+	op := u.ops[userData]
+	u.ops[userData] = nil
+	u.free = append(u.free, uint32(userData))
+	op.busy, op.res = false, res
+	op.uf.inflight--
+	u.h.ext--
+	if g := op.g; g != nil && g.state == stWaiting {
+		u.h.ready(g)
+	}
+}
+
+// queue fills a submission entry for op, to go in at the end of the round.
+func (u *uringRing) queue(op *uop) {
+	var slot uint32
+	if n := len(u.free); n > 0 {
+		slot = u.free[n-1]
+		u.free = u.free[:n-1]
+	} else {
+		slot = uint32(len(u.ops))
+		u.ops = append(u.ops, nil)
+	}
+	u.ops[slot] = op
+	op.slot, op.busy = slot, true
+	op.seq++
+	op.uf.inflight++
+	u.h.ext++
+	e := u.r.sqe()
+	e.opcode, e.fd, e.opFlags, e.userData = op.opcode, op.uf.fd, op.flags, uint64(slot)
+	if len(op.p) > 0 {
+		e.addr, e.len = uint64(uintptrOf(op.p)), uint32(len(op.p))
+	}
+}
+
+// cancel asks the kernel to end op early; its completion follows.
+func (u *uringRing) cancel(op *uop) {
+	e := u.r.sqe()
+	e.opcode, e.addr, e.userData = uringOpAsyncCancel, uint64(op.slot), cancelTag
+}
+
+// cancelFd cancels every operation on uf; their completions follow.
+func (u *uringRing) cancelFd(uf *uringFd) {
+	e := u.r.sqe()
+	e.opcode, e.fd, e.opFlags, e.userData = uringOpAsyncCancel, uf.fd, uringCancelFd|uringCancelAll, cancelTag
+}
+
+// await submits what is queued and waits on the ring, holding the hub,
+// until done reports true; the completions it reads meanwhile ready their
+// greenlets as usual. For cancellations, which the kernel completes at once.
+func (u *uringRing) await(done func() bool) {
+	for !done() {
+		u.r.enter(1) // EBUSY: the completions are read below
+		u.reap()
+	}
+}
+
+// do runs op for g: queues it, parks g until it completes or deadline
+// (unix nanoseconds, 0: none) passes, and returns its result. A green
+// error (a Timeout) or a kill cancels op and waits for its completion
+// before it returns the error or unwinds; op.onLate, if set, then receives
+// a result that completed anyway (bytes read, a connection accepted).
+// Hub context, on g.
+func (u *uringRing) do(g *Greenlet, op *uop, deadline int64, what string) (int32, error) {
+	h := g.h
+	op.g = g
+	u.queue(op)
+	var t *time.Timer
+	if deadline != 0 {
+		seq := op.seq
+		cancel := func() {
+			if op.busy && op.seq == seq {
+				u.cancel(op)
+			}
+		}
+		if d := time.Until(time.Unix(0, deadline)); d <= 0 {
+			cancel()
+		} else {
+			t = time.AfterFunc(d, func() { h.post(cancel) })
+		}
+	}
+	ok := false
+	defer func() {
+		if t != nil {
+			t.Stop()
+		}
+		if ok {
+			return
+		}
+		op.g = nil
+		if op.busy {
+			u.cancel(op)
+			u.await(func() bool { return !op.busy })
+		}
+		if op.onLate != nil && op.res >= 0 {
+			op.onLate(op)
+		}
+		op.p = nil
+	}()
+	for op.busy {
+		// Woken only by the completion, or by a green error.
+		if err := g.park(what); err != nil {
+			return 0, err
+		}
+	}
+	ok = true
+	op.g, op.p = nil, nil
+	return op.res, nil
+}
+
+// uringFd is the module's duplicate of a conn's or listener's descriptor,
+// which its io_uring operations name.
+type uringFd struct {
+	u        *uringRing
+	fd       int32
+	inflight int  // operations on it in flight; hub-only
+	closed   bool // hub-only
+}
+
+// uringFor returns the duplicate of c's descriptor on g's hub's ring, made
+// on first use, or nil if g's hub does not use io_uring, or c is another
+// hub's, or a duplicate cannot be made. Hub context, on g.
+func (c *pollable) uringFor(g *Greenlet) *uringFd {
+	if c.rc == nil {
+		return nil
+	}
+	if uf := c.ufd.Load(); uf != nil {
+		if uf.u.h == g.h && !uf.closed {
+			return uf
+		}
+		return nil
+	}
+	if c.noPoll.Load() {
+		return nil
+	}
+	u := uringOf(g.h)
+	if u == nil {
+		return nil
+	}
+	dfd := -1
+	var err error
+	if cerr := c.rc.Control(func(fd uintptr) { dfd, err = dupCloexec(int(fd)) }); cerr != nil || err != nil {
+		return nil
+	}
+	uf := &uringFd{u: u, fd: int32(dfd)}
+	if !c.ufd.CompareAndSwap(nil, uf) {
+		syscall.Close(dfd)
+		return nil
+	}
+	return uf
+}
+
+// closeURing cancels the operations on c's duplicate and closes it, after
+// a Close through the module.
+func (c *pollable) closeURing() {
+	uf := c.ufd.Load()
+	if uf == nil {
+		return
+	}
+	shut := func() {
+		if uf.closed {
+			return
+		}
+		uf.closed = true
+		// An operation in flight holds the socket open (a listener
+		// would go on queueing connections, a conn's peer would see no
+		// end): cancel them all and wait for them before closing.
+		if uf.inflight > 0 {
+			uf.u.cancelFd(uf)
+			uf.u.await(func() bool { return uf.inflight == 0 })
+		}
+		syscall.Close(int(uf.fd))
+	}
+	h := uf.u.h
+	if h.current() != nil {
+		shut()
+		raceReleaseHub(h)
+		return
+	}
+	if !h.post(shut) {
+		// The hub has ended, and its ring with it.
+		syscall.Close(int(uf.fd))
+	}
+}
