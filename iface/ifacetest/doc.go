@@ -49,7 +49,9 @@
 //
 //   - Now, Since and Until agree with each other and Now does not go back.
 //   - Sleep(d) returns after at least d; Sleep(0) and Sleep(-d) return;
-//     goroutines sleeping 30, 10 and 20 ms wake in the order 10, 20, 30.
+//     goroutines sleeping 30, 10 and 20 ms wake in the order 10, 20, 30
+//     (in one of five attempts: Go does not promise that a goroutine whose
+//     sleep ended first runs first, and on a loaded machine it may not).
 //   - After and Tick deliver a time no earlier than the call plus d; Tick
 //     returns nil for d <= 0.
 //   - Timer: Stop and Reset return what they return on a [*time.Timer] in
