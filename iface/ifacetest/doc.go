@@ -96,9 +96,9 @@
 // helper program ([Helper]) under the command line it is given: for real
 // processes, [HelperCommand], the test binary itself, whose TestMain calls
 // [RunHelper] first; for a simulated world, a command the world runs by
-// calling Helper. Every wait is bounded by five seconds of real time. It
-// needs an OS whose files the commands see (it runs a file it wrote through
-// the OS). It checks:
+// calling Helper. Every wait is bounded by five seconds of real time (twenty
+// for the 8 MiB copies of HugeOutput). It needs an OS whose files the
+// commands see (it runs a file it wrote through the OS). It checks:
 //
 //   - Run, Output, CombinedOutput: exit status 0, the output byte for byte,
 //     standard output and error in the order written; Pid is 0 before Start
