@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,23 +17,27 @@ func TestNative_ReleasesHub(t *testing.T) {
 	}})
 	boom := errors.New("boom")
 	err := run(t, h, func() error {
-		ran := 0
+		var ran atomic.Int32
 		other := h.Spawn(func() error {
 			for i := 0; i < 5; i++ {
 				green.Sleep(time.Millisecond)
-				ran++
+				ran.Add(1)
 			}
 			return nil
 		})
+		// The native region blocks until the other greenlet has run: if
+		// it held the hub, that would not happen, and it would give up.
 		err := green.Native(func() error {
-			time.Sleep(150 * time.Millisecond)
+			for guard := time.Now().Add(4 * time.Second); ran.Load() == 0 && time.Now().Before(guard); {
+				time.Sleep(time.Millisecond)
+			}
 			return boom
 		})
 		if err != boom {
 			t.Errorf("Native = %v", err)
 		}
-		if ran == 0 {
-			t.Error("no other greenlet ran during the native region")
+		if ran.Load() == 0 {
+			t.Error("no other greenlet ran during the native region (4s)")
 		}
 		return other.Join()
 	})

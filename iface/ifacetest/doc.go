@@ -49,7 +49,9 @@
 //
 //   - Now, Since and Until agree with each other and Now does not go back.
 //   - Sleep(d) returns after at least d; Sleep(0) and Sleep(-d) return;
-//     goroutines sleeping 30, 10 and 20 ms wake in the order 10, 20, 30.
+//     goroutines sleeping 30, 10 and 20 ms wake in the order 10, 20, 30
+//     (in one of five attempts: Go does not promise that a goroutine whose
+//     sleep ended first runs first, and on a loaded machine it may not).
 //   - After and Tick deliver a time no earlier than the call plus d; Tick
 //     returns nil for d <= 0.
 //   - Timer: Stop and Reset return what they return on a [*time.Timer] in
@@ -94,9 +96,9 @@
 // helper program ([Helper]) under the command line it is given: for real
 // processes, [HelperCommand], the test binary itself, whose TestMain calls
 // [RunHelper] first; for a simulated world, a command the world runs by
-// calling Helper. Every wait is bounded by five seconds of real time. It
-// needs an OS whose files the commands see (it runs a file it wrote through
-// the OS). It checks:
+// calling Helper. Every wait is bounded by five seconds of real time (twenty
+// for the 8 MiB copies of HugeOutput). It needs an OS whose files the
+// commands see (it runs a file it wrote through the OS). It checks:
 //
 //   - Run, Output, CombinedOutput: exit status 0, the output byte for byte,
 //     standard output and error in the order written; Pid is 0 before Start

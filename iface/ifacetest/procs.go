@@ -358,12 +358,19 @@ func (s *procSuite) testNotExecutable(t *testing.T) {
 	assert.Equal(t, 0, c.Pid(), "Pid")
 }
 
+// hugeGuard bounds the waits of testHugeOutput: 8 MiB through pipes each
+// way took up to 2.3s under the race detector on a loaded 2-core machine,
+// too near guard for a bound that should only catch a hang.
+const hugeGuard = 4 * guard
+
 func (s *procSuite) testHugeOutput(t *testing.T) {
 	const n = 8 << 20
-	c := s.cmd(t, "spew", fmt.Sprint(n))
+	ctx, cancel := context.WithTimeout(context.Background(), hugeGuard)
+	defer cancel()
+	c := s.cmdCtx(ctx, "spew", fmt.Sprint(n))
 	var out []byte
 	var err error
-	within(t, "Output", func() { out, err = c.Output() })
+	withinFor(t, hugeGuard, "Output", func() { out, err = c.Output() })
 	require.NoError(t, err, "Output")
 	require.Len(t, out, n)
 	assert.True(t, bytes.Equal(Spew(n), out), "the output is the helper's, byte for byte")
@@ -371,9 +378,9 @@ func (s *procSuite) testHugeOutput(t *testing.T) {
 	// As much in as out: the copies in and out run at once, or the pipes
 	// fill up and both sides wait for ever.
 	in := Spew(n)
-	c = s.cmd(t, "cat")
+	c = s.cmdCtx(ctx, "cat")
 	c.SetStdin(bytes.NewReader(in))
-	within(t, "Output", func() { out, err = c.Output() })
+	withinFor(t, hugeGuard, "Output", func() { out, err = c.Output() })
 	require.NoError(t, err, "Output")
 	require.Len(t, out, n)
 	assert.True(t, bytes.Equal(in, out), "cat returns its input, byte for byte")

@@ -39,10 +39,22 @@ func noRecv[T any](t *testing.T, c <-chan T, what string) {
 // within guard. It must be called from the goroutine running t.
 func within(t *testing.T, what string, f func()) {
 	t.Helper()
+	withinFor(t, guard, what, f)
+}
+
+// withinFor is within with another bound than guard.
+func withinFor(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		f()
 	}()
-	recv(t, done, what)
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.Fatalf("%s: did not return within %v of real time", what, d)
+	}
 }
