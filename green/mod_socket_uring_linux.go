@@ -1,6 +1,7 @@
 package green
 
 import (
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -107,6 +108,13 @@ func choosePoller(o Options) string {
 	want := o.Poller
 	if want == "" {
 		want = os.Getenv(PollerEnv)
+		if want != "" && want != PollerEpoll && want != PollerIOURing {
+			// As for GREENSHIM_HANDOFF: an environment variable cannot
+			// panic a program that did not ask for it, so it says so once
+			// per hub and keeps the default.
+			fmt.Fprintf(os.Stderr, "green: ignoring %s=%.40q: want %q or %q; using the default\n",
+				PollerEnv, want, PollerIOURing, PollerEpoll)
+		}
 	}
 	if want == PollerEpoll {
 		return PollerEpoll

@@ -3,6 +3,7 @@ package green_test
 import (
 	"io"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -94,6 +95,25 @@ func TestHub_PollerInvalid(t *testing.T) {
 	assert.PanicsWithValue(t, `green: Options.Poller is "kqueue"; want "io_uring", "epoll" or empty`, func() {
 		green.New(green.Options{Poller: "kqueue"})
 	})
+}
+
+// A GREENSHIM_POLLER that names no poller is not taken silently: the hub
+// says so on stderr, naming the value, and uses the default.
+func TestHub_PollerEnvInvalid(t *testing.T) {
+	t.Setenv(green.PollerEnv, "kqueue")
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = w
+	h := green.New(green.Options{})
+	os.Stderr = stderr
+	w.Close()
+	out, err := io.ReadAll(r)
+	r.Close()
+	h.Close()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `green: ignoring GREENSHIM_POLLER="kqueue"`)
+	assert.NotEqual(t, "kqueue", h.Stats().Poller)
 }
 
 // A greenlet killed in Accept while a connection arrives does not lose it:
