@@ -582,3 +582,49 @@ func TestHost_OwnLoopback(t *testing.T) {
 	_, err = a.Socket().Dial("tcp", "10.9.9.9:81")
 	assert.ErrorIs(t, err, syscall.EHOSTUNREACH)
 }
+
+// Deadlines are world times: an Accept and a UDP read past theirs fail
+// after exactly that much virtual time, with os.ErrDeadlineExceeded.
+func TestDeadline_WorldTime(t *testing.T) {
+	w, a, _ := world(t, sim.Config{})
+	err := run(t, a, func() error {
+		ln, err := a.Socket().Listen("tcp", ":1")
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		u, err := a.Socket().ListenPacket("udp", ":1")
+		if err != nil {
+			return err
+		}
+		defer u.Close()
+		cases := []struct {
+			name string
+			wait func(deadline time.Time) error
+		}{
+			{"Accept", func(d time.Time) error {
+				ln.(*sim.Listener).SetDeadline(d)
+				_, err := ln.Accept()
+				return err
+			}},
+			{"ReadFrom", func(d time.Time) error {
+				u.SetReadDeadline(d)
+				_, _, err := u.ReadFrom(make([]byte, 1))
+				return err
+			}},
+		}
+		for _, c := range cases {
+			start := w.Now()
+			err := c.wait(start.Add(1500 * time.Millisecond))
+			var ne net.Error
+			if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() {
+				return fmt.Errorf("%s: %v", c.name, err)
+			}
+			if d := w.Now().Sub(start); d != 1500*time.Millisecond {
+				return fmt.Errorf("%s: failed after %v", c.name, d)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
