@@ -48,7 +48,8 @@
 //
 // # Which host am I
 //
-// A greenlet runs on the host it was started through (Host.Run, Host.Go),
+// A greenlet runs on the host it was started through (Host.Run, Host.Go:
+// on the world's hub, or on green's default hub in a world of goroutines),
 // and every greenlet it spawns inherits that host (green.Inherited):
 // Current returns it. The modules of World.Socket (what package patch
 // installs for a world) dispatch each call to the calling greenlet's

@@ -162,8 +162,19 @@ func TestWorld_Misuse(t *testing.T) {
 	a := w.MustAddHost("a")
 	assert.PanicsWithValue(t, `sim: no host "x"`, func() { w.Partition([]string{"a"}, []string{"x"}) })
 	assert.PanicsWithValue(t, "sim: SetLink: Latency is negative (-1ns)", func() { w.SetLink("a", "a", sim.Link{Latency: -1}) })
-	assert.Panics(t, func() { a.Go(func() error { return nil }) }, "Go in a world of goroutines")
-	assert.Panics(t, func() { a.Run(func() error { return nil }) }, "Run in a world of goroutines")
+	// In a world of goroutines, greenlets started through a host run on
+	// green's default hub, on that host.
+	require.NoError(t, a.Run(func() error {
+		if sim.Current() != a {
+			return errors.New("not on a")
+		}
+		return green.Spawn(func() error {
+			if sim.Current() != a {
+				return errors.New("a child not on a")
+			}
+			return nil
+		}).Join()
+	}))
 	assert.Panics(t, func() { w.Rand(nil) })
 	assert.PanicsWithValue(t, "sim: DialContext with a nil context", func() { a.Socket().DialContext(nil, "tcp", "a:1") }) //nolint:staticcheck // the nil is the test
 	g := sim.New(sim.Config{})
