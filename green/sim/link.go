@@ -16,9 +16,13 @@ type Link struct {
 	// Latency delays every packet.
 	Latency time.Duration
 	// Jitter adds a delay drawn uniformly from [0, Jitter) to each
-	// packet. TCP segments still arrive in order (a segment waits for
-	// the one before); UDP datagrams may overtake each other.
+	// packet (or, with ExpJitter, from an exponential distribution of
+	// mean Jitter). TCP segments still arrive in order (a segment waits
+	// for the one before); UDP datagrams may overtake each other.
 	Jitter time.Duration
+	// ExpJitter draws Jitter from an exponential distribution (a long
+	// tail, as real networks have), capped at 20 times its mean.
+	ExpJitter bool
 	// Bandwidth, in bytes per second, makes a packet of n bytes occupy
 	// the link for n/Bandwidth after the packets before it; zero is
 	// unlimited.
@@ -62,8 +66,12 @@ func (l Link) check() error {
 }
 
 func (l Link) String() string {
-	return fmt.Sprintf("latency=%v jitter=%v bandwidth=%dB/s loss=%v dup=%v reorder=%v",
-		l.Latency, l.Jitter, l.Bandwidth, l.Loss, l.Duplicate, l.Reorder)
+	dist := "uniform"
+	if l.ExpJitter {
+		dist = "exp"
+	}
+	return fmt.Sprintf("latency=%v jitter=%v(%s) bandwidth=%dB/s loss=%v dup=%v reorder=%v",
+		l.Latency, l.Jitter, dist, l.Bandwidth, l.Loss, l.Duplicate, l.Reorder)
 }
 
 // link is the state of one direction from one host to another. Guarded
@@ -244,7 +252,11 @@ func (w *World) scheduleLocked(l *link, p *packet, now, extra int64) {
 	}
 	at += int64(c.Latency)
 	if c.Jitter > 0 {
-		at += w.rng.Int64N(int64(c.Jitter))
+		if c.ExpJitter {
+			at += int64(min(w.rng.ExpFloat64(), 20) * float64(c.Jitter))
+		} else {
+			at += w.rng.Int64N(int64(c.Jitter))
+		}
 	}
 	if p.kind == pDatagram {
 		if c.Loss > 0 && w.rng.Float64() < c.Loss {

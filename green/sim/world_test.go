@@ -639,3 +639,44 @@ func TestDeadline_WorldTime(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// Jitter, uniform or exponential, varies each packet's delay from the
+// seed; TCP still delivers in order.
+func TestLink_Jitter(t *testing.T) {
+	for _, exp := range []bool{false, true} {
+		t.Run(fmt.Sprint("exp=", exp), func(t *testing.T) {
+			l := sim.Link{Latency: 10 * time.Millisecond, Jitter: 5 * time.Millisecond, ExpJitter: exp}
+			assert.Contains(t, l.String(), "jitter=5ms")
+			w, a, b := world(t, sim.Config{Seed: 3, Link: l})
+			echoServer(t, b, ":7")
+			err := run(t, a, func() error {
+				c, err := a.Socket().Dial("tcp", "b:7")
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				rtts := map[time.Duration]bool{}
+				for i := range 20 {
+					start := w.Now()
+					msg := []byte(fmt.Sprintf("%02d", i))
+					c.Write(msg[:1])
+					c.Write(msg[1:]) // two segments, each with its own delay
+					got := make([]byte, 2)
+					if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+						return fmt.Errorf("round %d: %q %v", i, got, err)
+					}
+					d := w.Now().Sub(start)
+					if d < 20*time.Millisecond {
+						return fmt.Errorf("round trip %v under twice the latency", d)
+					}
+					rtts[d] = true
+				}
+				if len(rtts) < 10 {
+					return fmt.Errorf("only %d distinct round trips in 20", len(rtts))
+				}
+				return nil
+			})
+			require.NoError(t, err)
+		})
+	}
+}
