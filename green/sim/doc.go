@@ -101,7 +101,10 @@
 // by method, at any moment: Partition and PartitionOneWay (UDP dropped,
 // TCP and connection attempts held until Heal, as retransmissions would
 // deliver them), Clog a host or ClogLink for a while (held, then sent on),
-// Hold and Release a link, Reset the conns between two hosts. OnPacket
+// Hold and Release a link (Hold takes back what is in flight too, so a
+// test decides when each packet lands), Reset the conns between two
+// hosts. A partition or clog holds what is sent from then on; packets
+// already on the wire land. OnPacket
 // sets a hook that sees every packet between two hosts (source,
 // destination, bytes) and may drop, delay, duplicate or corrupt it, or
 // act right after it (Verdict.Then: "partition right after the write that

@@ -680,3 +680,36 @@ func TestLink_Jitter(t *testing.T) {
 		})
 	}
 }
+
+// Hold takes back what is in flight: a segment sent before the Hold
+// arrives only after the Release, in order with what was sent after.
+func TestFault_HoldInFlight(t *testing.T) {
+	w, a, b := world(t, sim.Config{Link: sim.Link{Latency: 100 * time.Millisecond}})
+	ln, err := b.Socket().Listen("tcp", ":9")
+	require.NoError(t, err)
+	err = run(t, a, func() error {
+		c, err := a.Socket().Dial("tcp", "b:9")
+		if err != nil {
+			return err
+		}
+		s, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		c.Write([]byte("one "))
+		green.Sleep(50 * time.Millisecond) // "one" is half way
+		w.Hold("a", "b")
+		c.Write([]byte("two"))
+		green.SpawnLater(time.Second, func() error { w.Release("a", "b"); return nil })
+		start := w.Now()
+		got := make([]byte, 7)
+		if _, err := io.ReadFull(s, got); err != nil || string(got) != "one two" {
+			return fmt.Errorf("read %q %v", got, err)
+		}
+		if d := w.Now().Sub(start); d != time.Second+100*time.Millisecond {
+			return fmt.Errorf("arrived after %v, want the release plus the latency", d)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
