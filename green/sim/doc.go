@@ -79,8 +79,9 @@
 //     Config.MTU bytes (larger ones fail with EMSGSIZE), dropped when the
 //     receiver's queue (RecvBuffer) is full or nobody listens.
 //   - Deadlines are times on the world's clock (World.Now): the hub's
-//     virtual clock in mode 1, package time's otherwise. A context's
-//     deadline is read the same way.
+//     virtual clock in mode 1, package time's otherwise. A context ends a
+//     dial when it is done, on the clock that made it: make it with the
+//     world's Time (Host.Time().WithTimeout) to have it in world time.
 //   - Errors are package net's, as iface's error contract says:
 //     *net.OpError wrapping *os.SyscallError (ECONNREFUSED, ECONNRESET,
 //     EPIPE, EMSGSIZE...), os.ErrDeadlineExceeded, net.ErrClosed, a
