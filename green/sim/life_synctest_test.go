@@ -24,7 +24,7 @@ func TestHost_CrashInSynctest(t *testing.T) {
 		b := w.MustAddHost("b")
 
 		type result struct {
-			cause           error
+			cause            error
 			readErr, fileErr error
 		}
 		results := make(chan result, 2)
