@@ -98,7 +98,7 @@ func (w *World) sleep(d time.Duration) {
 	if d <= 0 {
 		return
 	}
-	w.mu.Lock()
+	w.enter()
 	defer w.mu.Unlock()
 	until := w.now() + int64(d)
 	var l waitList
@@ -115,7 +115,7 @@ type hostOS struct{ h *Host }
 // disk returns the disk, or an EIO for op on name if the caller is fenced.
 func (o *hostOS) disk(op, name string) (*simdisk.Disk, error) {
 	w := o.h.w
-	w.mu.Lock()
+	w.enter()
 	defer w.mu.Unlock()
 	if o.h.fencedLocked() {
 		return nil, &fs.PathError{Op: op, Path: name, Err: syscall.EIO}

@@ -67,7 +67,7 @@ func (h *Host) Start(main func(ctx context.Context) error) error {
 		panic("sim: Start of a nil function")
 	}
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	if w.closed {
 		w.mu.Unlock()
 		return errorf("Start of host %q in a closed world", h.name)
@@ -89,7 +89,7 @@ func (h *Host) Start(main func(ctx context.Context) error) error {
 // world is closed.
 func (h *Host) Restart() error {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	switch {
 	case w.closed:
 		w.mu.Unlock()
@@ -127,7 +127,7 @@ func (h *Host) run(l *life, main func(ctx context.Context) error) {
 	w := h.w
 	body := func() error {
 		err := main(l.ctx)
-		w.mu.Lock()
+		w.enter()
 		h.endLocked(l, err)
 		w.mu.Unlock()
 		return err
@@ -180,7 +180,7 @@ func (h *Host) Boots() int {
 // (a timeout, a closed world).
 func (h *Host) Wait() error {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	defer w.mu.Unlock()
 	l := h.x.last
 	if l == nil {
@@ -220,7 +220,7 @@ func (h *Host) fencedLocked() bool {
 // life itself, it does not return: the caller is killed last.
 func (h *Host) Crash() (*simdisk.CrashReport, error) {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	l := h.x.cur
 	switch {
 	case w.closed:
