@@ -9,6 +9,7 @@
 //	go run ./examples/wal -seeds 200                 # failures=0
 //	go run ./examples/wal -bug skip-sync -seeds 100  # found_seed=S and its replay line
 //	go run ./examples/wal -bug skip-sync -replay S   # what happened in seed S, the same on every run
+//	go run ./examples/wal -replay S -trace /tmp/wal  # and its picture: /tmp/wal.json, /tmp/wal.html
 package main
 
 import (
@@ -18,6 +19,8 @@ import (
 	"os"
 
 	"github.com/greenshim/greenshim/examples/internal/wal"
+	"github.com/greenshim/greenshim/green"
+	"github.com/greenshim/greenshim/green/sim/timeline"
 )
 
 func main() {
@@ -34,6 +37,7 @@ func run(out io.Writer, args []string) int {
 	replay := fs.Int64("replay", -1, "run this one seed and print what happened")
 	seed := fs.Int64("seed", -1, "the same as -replay")
 	bug := fs.String("bug", "none", "the bug to plant: none, skip-sync or skip-dir-sync")
+	trace := fs.String("trace", "", "with -replay: write the run's picture to PREFIX.json (Chrome trace events) and PREFIX.html")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -50,8 +54,20 @@ func run(out io.Writer, args []string) int {
 		*replay = *seed
 	}
 	if *replay >= 0 {
-		r := wal.Run(wal.Config{Seed: uint64(*replay), Bug: b})
+		cfg := wal.Config{Seed: uint64(*replay), Bug: b}
+		if *trace != "" {
+			cfg.Trace = &green.Trace{}
+		}
+		r := wal.Run(cfg)
 		fmt.Fprint(out, r.Log)
+		if *trace != "" {
+			j, h, err := timeline.WriteFiles(*trace, cfg.Trace)
+			if err != nil {
+				fmt.Fprintln(out, "wal:", err)
+				return 2
+			}
+			fmt.Fprintf(out, "trace: %s %s\n", j, h)
+		}
 		if r.Failure != "" {
 			fmt.Fprintf(out, "FAIL seed %d: %s\n", r.Seed, r.Failure)
 			return 1

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -75,4 +77,19 @@ func TestWal_BadFlags(t *testing.T) {
 	}
 	out, _ := runWal(t, "-bug", "typo")
 	require.Contains(t, out, `unknown bug "typo"`)
+}
+
+// -trace writes the replay's picture; the crashes and restarts are in it.
+func TestWal_Trace(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "wal")
+	out, code := runWal(t, "-replay", "5", "-trace", prefix)
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "trace: "+prefix+".json "+prefix+".html\n")
+	j, err := os.ReadFile(prefix + ".json")
+	require.NoError(t, err)
+	require.Contains(t, string(j), `"crash: db life 1`)
+	require.Contains(t, string(j), `"restart: db life 2`)
+	h, err := os.ReadFile(prefix + ".html")
+	require.NoError(t, err)
+	require.Contains(t, string(h), "<html")
 }

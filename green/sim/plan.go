@@ -137,7 +137,7 @@ func (w *World) Apply(p Plan) error {
 			if _, err := h.Crash(); err != nil {
 				w.mu.Lock()
 				if w.tr != nil {
-					w.traceLocked("crash", h, 0, "skipped: "+err.Error())
+					w.traceLocked("crash.skipped", h, 0, err.Error())
 				}
 				w.mu.Unlock()
 				return
