@@ -231,7 +231,7 @@ func (h *Host) Go(fn func() error) *green.Greenlet {
 	}
 	return h.w.hub.Spawn(func() error {
 		onHost.Set(h)
-		onLife.Set(l)
+		setLife(l)
 		return fn()
 	})
 }
@@ -252,7 +252,7 @@ func (h *Host) Run(main func() error) error {
 	}
 	return h.w.hub.Run(func() error {
 		onHost.Set(h)
-		onLife.Set(l)
+		setLife(l)
 		return main()
 	})
 }

@@ -55,6 +55,14 @@ type hostExt struct {
 // onLife is the life a greenlet runs in, inherited as onHost.
 var onLife green.Inherited[*life]
 
+// setLife sets the calling greenlet's life to l, unless it has it already
+// (Set copies the inherited values: a world without lives pays nothing).
+func setLife(l *life) {
+	if cur, _ := onLife.Lookup(); cur != l {
+		onLife.Set(l)
+	}
+}
+
 // Start boots h: main runs as its first life, with a context that a crash
 // cancels (with cause ErrCrashed). In a world of greenlets main runs in a
 // greenlet on h (as Go), and so do the greenlets it spawns: they are the
