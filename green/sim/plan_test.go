@@ -204,3 +204,22 @@ func TestHost_LifeBadInput(t *testing.T) {
 	require.ErrorContains(t, err, "closed world")
 	require.ErrorContains(t, b.Start(func(context.Context) error { return nil }), "closed world")
 }
+
+// Goroutines ask their world explicitly, and get the seed's points too.
+func TestBuggify_GoroutinesAskTheirWorld(t *testing.T) {
+	fire := func() []bool {
+		w := sim.New(sim.Config{Seed: 9, Mode: sim.Goroutines})
+		defer w.Close()
+		require.NoError(t, w.SetBuggify(buggify.Options{EnableRate: 1, FireRate: 0.5}))
+		var got []bool
+		for range 32 {
+			got = append(got, w.Buggify("g"))
+		}
+		require.Equal(t, []string{"g"}, w.BuggifyReport().Enabled())
+		return got
+	}
+	a := fire()
+	require.Equal(t, a, fire())
+	require.Contains(t, a, true)
+	require.Contains(t, a, false)
+}
