@@ -33,7 +33,7 @@ var (
 func (h *Host) SetDisk(opts simdisk.Options) error {
 	w := h.w
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	if h.x.disk != nil {
 		return errorf("host %q: SetDisk after the disk's first use", h.name)
 	}
@@ -51,7 +51,7 @@ func (h *Host) SetDisk(opts simdisk.Options) error {
 func (h *Host) Disk() *simdisk.Disk {
 	w := h.w
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	return h.diskLocked()
 }
 
@@ -106,7 +106,7 @@ func (w *World) sleep(d time.Duration) {
 		return
 	}
 	w.enter()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	until := w.now() + int64(d)
 	var l waitList
 	for !w.closed && w.now() < until {
@@ -138,7 +138,7 @@ func (o *hostOS) disk(op, name string) (*simdisk.Disk, error) {
 	h := o.host()
 	w := h.w
 	w.enter()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	if h.fencedLocked() {
 		return nil, &fs.PathError{Op: op, Path: name, Err: syscall.EIO}
 	}

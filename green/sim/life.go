@@ -77,17 +77,17 @@ func (h *Host) Start(main func(ctx context.Context) error) error {
 	w := h.w
 	w.enter()
 	if w.closed {
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Start of host %q in a closed world", h.name)
 	}
 	if h.x.started {
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("host %q is started already", h.name)
 	}
 	h.x.started, h.x.main = true, main
 	h.diskLocked()
 	l := h.bootLocked()
-	w.mu.Unlock()
+	w.unlockRun()
 	h.run(l, main)
 	return nil
 }
@@ -100,13 +100,13 @@ func (h *Host) Restart() error {
 	w.enter()
 	switch {
 	case w.closed:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q in a closed world", h.name)
 	case !h.x.started:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q, which was never started", h.name)
 	case h.x.cur != nil:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q, which is up; crash it first", h.name)
 	}
 	l := h.bootLocked()
@@ -114,7 +114,7 @@ func (h *Host) Restart() error {
 		w.traceLocked("restart", h, 0, fmt.Sprintf("%s life %d", h.name, l.n))
 	}
 	main := h.x.main
-	w.mu.Unlock()
+	w.unlockRun()
 	h.run(l, main)
 	return nil
 }
@@ -137,7 +137,7 @@ func (h *Host) run(l *life, main func(ctx context.Context) error) {
 		err := main(l.ctx)
 		w.enter()
 		h.endLocked(l, err)
-		w.mu.Unlock()
+		w.unlockRun()
 		return err
 	}
 	if w.hub == nil {
@@ -166,7 +166,7 @@ func (h *Host) endLocked(l *life, err error) {
 // (re)start. A host never started is not up (but its modules work).
 func (h *Host) Up() bool {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	return h.x.cur != nil
 }
 
@@ -174,7 +174,7 @@ func (h *Host) Up() bool {
 // number of its current or last life.
 func (h *Host) Boots() int {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	if h.x.last == nil {
 		return 0
 	}
@@ -189,7 +189,7 @@ func (h *Host) Boots() int {
 func (h *Host) Wait() error {
 	w := h.w
 	w.enter()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	l := h.x.last
 	if l == nil {
 		return errorf("Wait for host %q, which was never started", h.name)
@@ -329,7 +329,7 @@ func (w *World) endLivesLocked() {
 // belongs to, and whether h is down (so the greenlet must not run).
 func (h *Host) lifeForSpawn() (*life, bool) {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	return h.x.cur, h.fencedLocked()
 }
 

@@ -120,8 +120,8 @@ func TestWorld_ApplyPlan(t *testing.T) {
          10s  crash a (stays down)
 `, plan.String())
 	var boots []int
-	require.NoError(t, w.Apply(plan))
 	err := w.Run(func() error {
+		require.NoError(t, w.Apply(plan)) // from the hub: the run is the seed's alone
 		require.NoError(t, a.Start(func(ctx context.Context) error {
 			boots = append(boots, a.Boots())
 			green.Sleep(24 * time.Hour) // until a crash kills it
