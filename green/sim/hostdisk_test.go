@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"io/fs"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/greenshim/greenshim/green/sim"
 	"github.com/greenshim/greenshim/green/sim/simdisk"
 	"github.com/greenshim/greenshim/iface/ifacetest"
+	"github.com/greenshim/greenshim/registry"
 )
 
 func TestHost_OSSuite(t *testing.T) {
@@ -137,4 +139,28 @@ func TestWorld_OSDispatches(t *testing.T) {
 		require.Equal(t, "b", name)
 		return err
 	}))
+}
+
+// The sim OS through the registry: installed as the os module, code that
+// looks it up (registry.OS) gets the calling greenlet's host's disk, and
+// the OS suite passes on it.
+func TestWorld_OSThroughTheRegistry(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1})
+	defer w.Close()
+	a := w.MustAddHost("a")
+	b := w.MustAddHost("b")
+	prev, _, err := registry.Swap(registry.OSModule, w.OS())
+	require.NoError(t, err)
+	defer func() {
+		_, _, err := registry.Swap(registry.OSModule, prev)
+		require.NoError(t, err)
+	}()
+	ifacetest.TestOS(t, registry.OS())
+	require.NoError(t, b.Run(func() error {
+		return afero.WriteFile(registry.OS(), "/on-b", []byte("b"), 0o644)
+	}))
+	_, err = b.Disk().Stat("/on-b")
+	require.NoError(t, err)
+	_, err = a.Disk().Stat("/on-b")
+	require.ErrorIs(t, err, fs.ErrNotExist)
 }
