@@ -110,3 +110,29 @@ func TestWorld_CloseEndsLives(t *testing.T) {
 		synctest.Wait()
 	})
 }
+
+// A plan's crash schedule runs on the bubble's clock in a world of
+// goroutines.
+func TestWorld_ApplyPlanInSynctest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := sim.New(sim.Config{Seed: 1, Mode: sim.Goroutines})
+		defer w.Close()
+		a := w.MustAddHost("a")
+		require.NoError(t, w.Apply(sim.Plan{Crashes: []sim.CrashPlan{
+			{At: time.Second, Restart: time.Second, Host: "a"},
+			{At: 5 * time.Second, Restart: -1, Host: "a"},
+		}}))
+		start := time.Now()
+		ended := make(chan time.Duration, 2)
+		require.NoError(t, a.Start(func(ctx context.Context) error {
+			<-ctx.Done()
+			ended <- time.Since(start)
+			return nil
+		}))
+		ends := []time.Duration{<-ended, <-ended}
+		synctest.Wait()
+		require.Equal(t, []time.Duration{time.Second, 5 * time.Second}, ends)
+		require.False(t, a.Up())
+		require.Equal(t, 2, a.Boots())
+	})
+}
