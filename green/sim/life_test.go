@@ -198,3 +198,26 @@ func TestHost_RestartRunsMainOnTheSurvivingDisk(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []seen{{1, false, false}, {2, true, false}}, lives)
 }
+
+// A life that crashes its own host does not return from Crash: it is
+// killed last, after the crash has happened.
+func TestHost_CrashFromItsOwnLife(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1})
+	defer w.Close()
+	a := w.MustAddHost("a")
+	returned := false
+	err := w.Run(func() error {
+		require.NoError(t, a.Start(func(ctx context.Context) error {
+			writeDurable(t, a.OS(), "/before", "x")
+			_, err := a.Crash()
+			returned = true
+			return err
+		}))
+		require.ErrorIs(t, a.Wait(), sim.ErrCrashed)
+		require.False(t, a.Up())
+		_, err := a.Disk().Stat("/before")
+		return err
+	})
+	require.NoError(t, err)
+	require.False(t, returned, "Crash returned to the life it ended")
+}
