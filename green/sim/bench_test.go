@@ -355,3 +355,40 @@ func TestFigures(t *testing.T) {
 	t.Logf("synctest_timer_events_per_s=%.0f synctest_timer_events_per_cpu_s=%.0f", float64(sleepers*per)/realSince(real0).Seconds(),
 		float64(sleepers*per)/(cpuTime()-cpu0).Seconds())
 }
+
+// BenchmarkConnPingPong: one round trip of 8 bytes between two greenlets
+// over a simulated conn (mode 1), the steady state of the echo.
+func BenchmarkConnPingPong(b *testing.B) {
+	w := sim.New(sim.Config{})
+	defer w.Close()
+	srv, cli := w.MustAddHost("server"), w.MustAddHost("client")
+	err := cli.Run(func() error {
+		ln, err := srv.Socket().Listen("tcp", ":7")
+		if err != nil {
+			return err
+		}
+		green.Spawn(func() error {
+			echoServe(ln, func(f func()) { green.Spawn(func() error { f(); return nil }) })
+			return nil
+		})
+		c, err := cli.Socket().Dial("tcp", "server:7")
+		if err != nil {
+			return err
+		}
+		buf := make([]byte, 8)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			c.Write(buf)
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return err
+			}
+		}
+		b.StopTimer()
+		c.Close()
+		return ln.Close()
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}

@@ -48,7 +48,8 @@
 //
 // # Which host am I
 //
-// A greenlet runs on the host it was started through (Host.Run, Host.Go),
+// A greenlet runs on the host it was started through (Host.Run, Host.Go:
+// on the world's hub, or on green's default hub in a world of goroutines),
 // and every greenlet it spawns inherits that host (green.Inherited):
 // Current returns it. The modules of World.Socket (what package patch
 // installs for a world) dispatch each call to the calling greenlet's
@@ -78,8 +79,9 @@
 //     Config.MTU bytes (larger ones fail with EMSGSIZE), dropped when the
 //     receiver's queue (RecvBuffer) is full or nobody listens.
 //   - Deadlines are times on the world's clock (World.Now): the hub's
-//     virtual clock in mode 1, package time's otherwise. A context's
-//     deadline is read the same way.
+//     virtual clock in mode 1, package time's otherwise. A context ends a
+//     dial when it is done, on the clock that made it: make it with the
+//     world's Time (Host.Time().WithTimeout) to have it in world time.
 //   - Errors are package net's, as iface's error contract says:
 //     *net.OpError wrapping *os.SyscallError (ECONNREFUSED, ECONNRESET,
 //     EPIPE, EMSGSIZE...), os.ErrDeadlineExceeded, net.ErrClosed, a
@@ -100,7 +102,10 @@
 // by method, at any moment: Partition and PartitionOneWay (UDP dropped,
 // TCP and connection attempts held until Heal, as retransmissions would
 // deliver them), Clog a host or ClogLink for a while (held, then sent on),
-// Hold and Release a link, Reset the conns between two hosts. OnPacket
+// Hold and Release a link (Hold takes back what is in flight too, so a
+// test decides when each packet lands), Reset the conns between two
+// hosts. A partition or clog holds what is sent from then on; packets
+// already on the wire land. OnPacket
 // sets a hook that sees every packet between two hosts (source,
 // destination, bytes) and may drop, delay, duplicate or corrupt it, or
 // act right after it (Verdict.Then: "partition right after the write that

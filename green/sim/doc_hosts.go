@@ -29,9 +29,10 @@
 //  3. Its disk crashes (simdisk's Crash): what was not durable is lost,
 //     every file opened before fails with EIO from then on, and the
 //     environment starts again.
-//  4. With greenlets, every greenlet of the life (main, what it spawned,
-//     what Host.Go spawned on the host while it was up) is killed at its
-//     wait point, the caller last if it is one of them.
+//  4. Every greenlet of the life (main, what it spawned, what Host.Go
+//     spawned on the host while it was up; in a world of goroutines,
+//     those Host.Go started on green's default hub) is killed at its wait
+//     point, the caller last if it is one of them.
 //
 // What a user can rely on: a crash loses exactly what simdisk's model
 // says and nothing a crashed life does afterwards reaches the disk or the

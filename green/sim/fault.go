@@ -184,8 +184,10 @@ func (w *World) clogLocked(l *link, d time.Duration) {
 	})
 }
 
-// Hold holds what host from sends to host to (in flight from then on)
-// until Release: a test decides exactly when it arrives.
+// Hold holds what host from sends to host to until Release, what is in
+// flight already included (it is taken back off the wire): a test
+// decides exactly when it arrives. Release sends it all on, in order,
+// each packet with a fresh delay.
 func (w *World) Hold(from, to string) { w.hold(from, to, true) }
 
 // Release sends on, in order, what Hold held.
@@ -197,7 +199,9 @@ func (w *World) hold(from, to string, on bool) {
 	hs := w.hostsLocked(from, to)
 	l := w.linkLocked(hs[0], hs[1])
 	l.held = on
-	if !on {
+	if on {
+		w.landLocked(l)
+	} else {
 		w.releaseLocked(l)
 	}
 	if w.tr != nil {

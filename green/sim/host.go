@@ -217,21 +217,18 @@ func HostName(g *green.Greenlet) string {
 	return ""
 }
 
-// Go starts fn in a greenlet of the world's hub that runs on h, as do the
-// greenlets it spawns. In a world of goroutines it panics: goroutines use
-// a host's modules explicitly.
+// Go starts fn in a greenlet that runs on h, as do the greenlets it
+// spawns: on the world's hub, or, in a world of goroutines, on green's
+// default hub (real time; not deterministic).
 func (h *Host) Go(fn func() error) *green.Greenlet {
 	if fn == nil {
 		panic("sim: Go of a nil function")
-	}
-	if h.w.hub == nil {
-		panic("sim: Host.Go in a world of goroutines; use the host's modules from a goroutine")
 	}
 	l, down := h.lifeForSpawn()
 	if down {
 		fn = func() error { return errHostDown }
 	}
-	return h.w.hub.Spawn(func() error {
+	return h.w.greenHub().Spawn(func() error {
 		onHost.Set(h)
 		setLife(l)
 		return fn()
@@ -240,23 +237,28 @@ func (h *Host) Go(fn func() error) *green.Greenlet {
 
 // Run runs main in a greenlet on h (as Go) and returns its error once it
 // has ended: the main of a simulation. It may not be called from a
-// greenlet of the world's hub.
+// greenlet of that hub.
 func (h *Host) Run(main func() error) error {
 	if main == nil {
 		panic("sim: Run of a nil function")
-	}
-	if h.w.hub == nil {
-		panic("sim: Host.Run in a world of goroutines; call the function yourself")
 	}
 	l, down := h.lifeForSpawn()
 	if down {
 		main = func() error { return errHostDown }
 	}
-	return h.w.hub.Run(func() error {
+	return h.w.greenHub().Run(func() error {
 		onHost.Set(h)
 		setLife(l)
 		return main()
 	})
+}
+
+// greenHub is the hub greenlets started through hosts run on.
+func (w *World) greenHub() *green.Hub {
+	if w.hub != nil {
+		return w.hub
+	}
+	return green.Default()
 }
 
 // route returns the host that owns ip, seen from h: h itself for a

@@ -249,9 +249,13 @@ func (h *Host) Crash() (*simdisk.CrashReport, error) {
 			h.name, l.n, len(rep.LostData), len(rep.Torn), len(rep.LostEntries)))
 	}
 	w.x.crashes = append(w.x.crashes, crashRecord{at: w.now(), host: h.name, life: l.n, rep: rep})
+	hub := w.hub
+	if hub == nil && w.x.onDefault {
+		hub = green.Default() // Host.Go's greenlets in a world of goroutines
+	}
 	w.unlockRun()
-	if w.hub != nil {
-		h.killLife(l)
+	if hub != nil {
+		h.killLife(l, hub)
 	}
 	return rep, nil
 }
@@ -287,11 +291,11 @@ func (h *Host) dropSocketsLocked() {
 
 // killLife kills the greenlets of l, oldest first, the caller last if it
 // is one of them.
-func (h *Host) killLife(l *life) {
+func (h *Host) killLife(l *life, hub *green.Hub) {
 	kill := func() {
 		self := green.Current()
 		mine := false
-		for _, g := range h.w.hub.Greenlets() {
+		for _, g := range hub.Greenlets() {
 			if gl, ok := onLife.Of(g); !ok || gl != l {
 				continue
 			}
@@ -305,12 +309,12 @@ func (h *Host) killLife(l *life) {
 			self.KillAsync() // unwinds the caller now
 		}
 	}
-	if g := green.Current(); g != nil && g.Hub() == h.w.hub {
+	if g := green.Current(); g != nil && g.Hub() == hub {
 		kill()
 		return
 	}
 	// From outside the hub: kill from a greenlet of it, and wait.
-	g := h.w.hub.Spawn(func() error { kill(); return nil })
+	g := hub.Spawn(func() error { kill(); return nil })
 	_ = g.Join()
 }
 
@@ -330,6 +334,9 @@ func (w *World) endLivesLocked() {
 func (h *Host) lifeForSpawn() (*life, bool) {
 	h.w.mu.Lock()
 	defer h.w.unlockRun()
+	if h.w.hub == nil {
+		h.w.x.onDefault = true // a crash must look for its greenlets there
+	}
 	return h.x.cur, h.fencedLocked()
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim"
 )
 
@@ -135,4 +136,23 @@ func TestWorld_ApplyPlanInSynctest(t *testing.T) {
 		require.False(t, a.Up())
 		require.Equal(t, 2, a.Boots())
 	})
+}
+
+// In a world of goroutines, the greenlets Host.Go started for a life (on
+// green's default hub) are killed by its crash too.
+func TestHost_CrashKillsHostGoGreenletsOfAGoroutineWorld(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1, Mode: sim.Goroutines})
+	defer w.Close()
+	a := w.MustAddHost("a")
+	started := make(chan *green.Greenlet, 1)
+	require.NoError(t, a.Start(func(ctx context.Context) error {
+		started <- a.Go(func() error { green.Sleep(time.Hour); return nil })
+		<-ctx.Done()
+		return nil
+	}))
+	g := <-started
+	_, err := a.Crash()
+	require.NoError(t, err)
+	require.NoError(t, g.JoinTimeout(10*time.Second))
+	require.True(t, g.Killed())
 }

@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
@@ -16,9 +18,13 @@ type Link struct {
 	// Latency delays every packet.
 	Latency time.Duration
 	// Jitter adds a delay drawn uniformly from [0, Jitter) to each
-	// packet. TCP segments still arrive in order (a segment waits for
-	// the one before); UDP datagrams may overtake each other.
+	// packet (or, with ExpJitter, from an exponential distribution of
+	// mean Jitter). TCP segments still arrive in order (a segment waits
+	// for the one before); UDP datagrams may overtake each other.
 	Jitter time.Duration
+	// ExpJitter draws Jitter from an exponential distribution (a long
+	// tail, as real networks have), capped at 20 times its mean.
+	ExpJitter bool
 	// Bandwidth, in bytes per second, makes a packet of n bytes occupy
 	// the link for n/Bandwidth after the packets before it; zero is
 	// unlimited.
@@ -62,8 +68,12 @@ func (l Link) check() error {
 }
 
 func (l Link) String() string {
-	return fmt.Sprintf("latency=%v jitter=%v bandwidth=%dB/s loss=%v dup=%v reorder=%v",
-		l.Latency, l.Jitter, l.Bandwidth, l.Loss, l.Duplicate, l.Reorder)
+	dist := "uniform"
+	if l.ExpJitter {
+		dist = "exp"
+	}
+	return fmt.Sprintf("latency=%v jitter=%v(%s) bandwidth=%dB/s loss=%v dup=%v reorder=%v",
+		l.Latency, l.Jitter, dist, l.Bandwidth, l.Loss, l.Duplicate, l.Reorder)
 }
 
 // link is the state of one direction from one host to another. Guarded
@@ -71,13 +81,14 @@ func (l Link) String() string {
 type link struct {
 	from, to  *Host
 	cfg       Link
-	own       bool      // cfg set for this link (SetLink), not the world's default
-	down      bool      // partitioned: UDP dropped, TCP held until Heal
-	held      bool      // Hold: everything held until Release
-	clogUntil int64     // clogged until then: everything held
-	clogEv    *event    // the clog's end
-	queue     []*packet // held, in the order sent
-	busyUntil int64     // the link is transmitting until then (Bandwidth)
+	own       bool               // cfg set for this link (SetLink), not the world's default
+	down      bool               // partitioned: UDP dropped, TCP held until Heal
+	held      bool               // Hold: everything held until Release
+	clogUntil int64              // clogged until then: everything held
+	clogEv    *event             // the clog's end
+	queue     []*packet          // held, in the order sent
+	flying    map[*event]*packet // scheduled to arrive
+	busyUntil int64              // the link is transmitting until then (Bandwidth)
 }
 
 // linkLocked returns the link from a to b, made on first use.
@@ -244,7 +255,11 @@ func (w *World) scheduleLocked(l *link, p *packet, now, extra int64) {
 	}
 	at += int64(c.Latency)
 	if c.Jitter > 0 {
-		at += w.rng.Int64N(int64(c.Jitter))
+		if c.ExpJitter {
+			at += int64(min(w.rng.ExpFloat64(), 20) * float64(c.Jitter))
+		} else {
+			at += w.rng.Int64N(int64(c.Jitter))
+		}
 	}
 	if p.kind == pDatagram {
 		if c.Loss > 0 && w.rng.Float64() < c.Loss {
@@ -257,7 +272,7 @@ func (w *World) scheduleLocked(l *link, p *packet, now, extra int64) {
 		if c.Duplicate > 0 && w.rng.Float64() < c.Duplicate {
 			d := *p
 			d.data = append([]byte(nil), p.data...)
-			w.atLocked(at+1, func() { w.arriveLocked(&d) })
+			w.flyLocked(l, &d, at+1)
 		}
 	} else {
 		for c.Loss > 0 && w.rng.Float64() < c.Loss {
@@ -272,7 +287,48 @@ func (w *World) scheduleLocked(l *link, p *packet, now, extra int64) {
 		w.arriveLocked(p)
 		return
 	}
-	w.atLocked(at, func() { w.arriveLocked(p) })
+	w.flyLocked(l, p, at)
+}
+
+// flyLocked schedules p's arrival over l at at, keeping it among l's
+// packets in flight, which Hold takes back.
+func (w *World) flyLocked(l *link, p *packet, at int64) {
+	var e *event
+	e = w.atLocked(at, func() {
+		delete(l.flying, e)
+		w.arriveLocked(p)
+	})
+	if e.idx >= 0 {
+		if l.flying == nil {
+			l.flying = map[*event]*packet{}
+		}
+		l.flying[e] = p
+	}
+}
+
+// landLocked takes back every packet in flight on l, in the order they
+// would have arrived, into its queue ahead of what it holds already.
+func (w *World) landLocked(l *link) {
+	if len(l.flying) == 0 {
+		return
+	}
+	es := make([]*event, 0, len(l.flying))
+	for e := range l.flying {
+		es = append(es, e)
+	}
+	slices.SortFunc(es, func(a, b *event) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	held := make([]*packet, 0, len(es)+len(l.queue))
+	for _, e := range es {
+		w.cancelLocked(e)
+		held = append(held, l.flying[e])
+	}
+	l.flying = nil
+	l.queue = append(held, l.queue...)
 }
 
 func (w *World) arriveLocked(p *packet) {

@@ -201,28 +201,21 @@ func (h *Host) dialTCP(ctx context.Context, network string, dst netip.AddrPort) 
 	c := w.newConnLocked(h, netip.AddrPortFrom(src, port), dst)
 	w.sendLocked(&packet{kind: pSyn, from: h, to: to, src: c.local, dst: dst, conn: c})
 
-	var deadline int64
-	if d, ok := ctx.Deadline(); ok {
-		// A context's deadline is taken as a time on the world's clock,
-		// as a context made with the world's Time has it.
-		deadline = w.worldTime(d)
-	}
-	var stop func() bool
+	// The context ends the wait through its Done channel alone, on
+	// whichever clock made it: a context of the world's Time fires in
+	// world time, one of package time in its own.
 	if ctx.Done() != nil {
-		stop = context.AfterFunc(ctx, func() {
+		stop := context.AfterFunc(ctx, func() {
 			w.mu.Lock()
 			c.dialers.wakeAll()
-			w.mu.Unlock()
+			w.unlockRun()
 		})
 		defer stop()
 	}
 	for c.state == cDialing {
 		err := ctx.Err()
-		if err == nil && deadline != 0 && w.now() >= deadline {
-			err = context.DeadlineExceeded
-		}
 		if err == nil {
-			err = w.waitLocked(&c.dialers, deadline, "sim dial")
+			err = w.waitLocked(&c.dialers, 0, "sim dial")
 		}
 		if err != nil {
 			c.closeLocked()

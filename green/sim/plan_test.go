@@ -108,7 +108,7 @@ func TestWorld_ApplyPlan(t *testing.T) {
 		Crashes:    []sim.CrashPlan{{At: 3 * time.Second, Restart: time.Second, Host: "a"}, {At: 10 * time.Second, Restart: -1, Host: "a"}},
 	}
 	require.Equal(t, `plan: 10 events
-          0s  link a<>b latency=1ms jitter=0s bandwidth=0B/s loss=0 dup=0 reorder=0
+          0s  link a<>b latency=1ms jitter=0s(uniform) bandwidth=0B/s loss=0 dup=0 reorder=0
           0s  disk a torn_write=0.5
           0s  clock b offset=1s drift=0
           0s  buggify enable_rate=0 fire_rate=1 (0: 0.25)

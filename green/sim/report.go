@@ -16,6 +16,8 @@ type worldExt struct {
 	bugOpts buggify.Options
 	plans   []Plan
 	crashes []crashRecord
+
+	onDefault bool // Host.Go or Run started greenlets on green's default hub
 }
 
 type crashRecord struct {

@@ -44,8 +44,9 @@ func (s *Socket) Dial(network, address string) (net.Conn, error) {
 	return s.DialContext(context.Background(), network, address)
 }
 
-// DialContext copies (*net.Dialer).DialContext: ctx bounds the connect
-// (its deadline taken on the world's clock).
+// DialContext copies (*net.Dialer).DialContext: ctx bounds the connect,
+// on the clock that made it (a context of the world's Time on world
+// time).
 func (s *Socket) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	if ctx == nil {
 		panic("sim: DialContext with a nil context")

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
@@ -13,11 +14,16 @@ import (
 // as package green's Time does, each call of a goroutine into the world,
 // and each end of its waits, holds the hub's virtual time still until
 // green.OutsideGrace of real time has passed without another: time moves
-// once every goroutine has been blocked (or gone) for that long.
+// once every goroutine has been blocked (or gone) for that long, and every
+// goroutine the world woke has run.
 // Greenlets never take this grace, so a run of greenlets alone stays
 // deterministic.
 
 type touchState struct {
+	// woken counts goroutines woken that have not yet run: the hold
+	// lasts until they have, however long the Go scheduler takes.
+	woken atomic.Int64
+
 	mu      sync.Mutex // guards the fields below
 	last    time.Time  // real time of the last touch
 	held    bool       // a hold is taken or being taken
@@ -85,6 +91,11 @@ func (w *World) touchLocked() {
 func (w *World) checkTouch() {
 	t := &w.touch
 	t.mu.Lock()
+	if t.woken.Load() > 0 {
+		t.mu.Unlock()
+		time.AfterFunc(green.OutsideGrace, w.checkTouch)
+		return
+	}
 	if left := green.OutsideGrace - time.Since(t.last); left > 0 {
 		t.mu.Unlock()
 		time.AfterFunc(left, w.checkTouch)

@@ -17,13 +17,18 @@ type waiter struct {
 	next, prev *waiter
 	in         *waitList
 	outside    *World // a goroutine waiting in a world of greenlets: see touch.go
+	woken      bool   // outside: counted in the world's touch.woken
 }
 
 // wake wakes wt; a goroutine woken in a world of greenlets holds the
 // hub's virtual time from this moment (touch.go).
 func (wt *waiter) wake() {
-	if wt.outside != nil {
-		wt.outside.touchLocked()
+	if w := wt.outside; w != nil {
+		if !wt.woken {
+			wt.woken = true
+			w.touch.woken.Add(1)
+		}
+		w.touchLocked()
 	}
 	wt.gw.Wake()
 }
@@ -117,6 +122,10 @@ func (w *World) waitLocked(l *waitList, deadline int64, what string) (err error)
 			w.touchIfOutside()
 		}
 		w.mu.Lock()
+		if wt.woken {
+			wt.woken = false
+			w.touch.woken.Add(-1)
+		}
 		l.remove(wt)
 		w.cancelLocked(dl)
 		w.free = append(w.free, wt)

@@ -162,8 +162,19 @@ func TestWorld_Misuse(t *testing.T) {
 	a := w.MustAddHost("a")
 	assert.PanicsWithValue(t, `sim: no host "x"`, func() { w.Partition([]string{"a"}, []string{"x"}) })
 	assert.PanicsWithValue(t, "sim: SetLink: Latency is negative (-1ns)", func() { w.SetLink("a", "a", sim.Link{Latency: -1}) })
-	assert.Panics(t, func() { a.Go(func() error { return nil }) }, "Go in a world of goroutines")
-	assert.Panics(t, func() { a.Run(func() error { return nil }) }, "Run in a world of goroutines")
+	// In a world of goroutines, greenlets started through a host run on
+	// green's default hub, on that host.
+	require.NoError(t, a.Run(func() error {
+		if sim.Current() != a {
+			return errors.New("not on a")
+		}
+		return green.Spawn(func() error {
+			if sim.Current() != a {
+				return errors.New("a child not on a")
+			}
+			return nil
+		}).Join()
+	}))
 	assert.Panics(t, func() { w.Rand(nil) })
 	assert.PanicsWithValue(t, "sim: DialContext with a nil context", func() { a.Socket().DialContext(nil, "tcp", "a:1") }) //nolint:staticcheck // the nil is the test
 	g := sim.New(sim.Config{})
@@ -581,4 +592,124 @@ func TestHost_OwnLoopback(t *testing.T) {
 	assert.Error(t, err, "tcp4 to an IPv6 address")
 	_, err = a.Socket().Dial("tcp", "10.9.9.9:81")
 	assert.ErrorIs(t, err, syscall.EHOSTUNREACH)
+}
+
+// Deadlines are world times: an Accept and a UDP read past theirs fail
+// after exactly that much virtual time, with os.ErrDeadlineExceeded.
+func TestDeadline_WorldTime(t *testing.T) {
+	w, a, _ := world(t, sim.Config{})
+	err := run(t, a, func() error {
+		ln, err := a.Socket().Listen("tcp", ":1")
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		u, err := a.Socket().ListenPacket("udp", ":1")
+		if err != nil {
+			return err
+		}
+		defer u.Close()
+		cases := []struct {
+			name string
+			wait func(deadline time.Time) error
+		}{
+			{"Accept", func(d time.Time) error {
+				ln.(*sim.Listener).SetDeadline(d)
+				_, err := ln.Accept()
+				return err
+			}},
+			{"ReadFrom", func(d time.Time) error {
+				u.SetReadDeadline(d)
+				_, _, err := u.ReadFrom(make([]byte, 1))
+				return err
+			}},
+		}
+		for _, c := range cases {
+			start := w.Now()
+			err := c.wait(start.Add(1500 * time.Millisecond))
+			var ne net.Error
+			if !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() {
+				return fmt.Errorf("%s: %v", c.name, err)
+			}
+			if d := w.Now().Sub(start); d != 1500*time.Millisecond {
+				return fmt.Errorf("%s: failed after %v", c.name, d)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// Jitter, uniform or exponential, varies each packet's delay from the
+// seed; TCP still delivers in order.
+func TestLink_Jitter(t *testing.T) {
+	for _, exp := range []bool{false, true} {
+		t.Run(fmt.Sprint("exp=", exp), func(t *testing.T) {
+			l := sim.Link{Latency: 10 * time.Millisecond, Jitter: 5 * time.Millisecond, ExpJitter: exp}
+			assert.Contains(t, l.String(), "jitter=5ms")
+			w, a, b := world(t, sim.Config{Seed: 3, Link: l})
+			echoServer(t, b, ":7")
+			err := run(t, a, func() error {
+				c, err := a.Socket().Dial("tcp", "b:7")
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				rtts := map[time.Duration]bool{}
+				for i := range 20 {
+					start := w.Now()
+					msg := []byte(fmt.Sprintf("%02d", i))
+					c.Write(msg[:1])
+					c.Write(msg[1:]) // two segments, each with its own delay
+					got := make([]byte, 2)
+					if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+						return fmt.Errorf("round %d: %q %v", i, got, err)
+					}
+					d := w.Now().Sub(start)
+					if d < 20*time.Millisecond {
+						return fmt.Errorf("round trip %v under twice the latency", d)
+					}
+					rtts[d] = true
+				}
+				if len(rtts) < 10 {
+					return fmt.Errorf("only %d distinct round trips in 20", len(rtts))
+				}
+				return nil
+			})
+			require.NoError(t, err)
+		})
+	}
+}
+
+// Hold takes back what is in flight: a segment sent before the Hold
+// arrives only after the Release, in order with what was sent after.
+func TestFault_HoldInFlight(t *testing.T) {
+	w, a, b := world(t, sim.Config{Link: sim.Link{Latency: 100 * time.Millisecond}})
+	ln, err := b.Socket().Listen("tcp", ":9")
+	require.NoError(t, err)
+	err = run(t, a, func() error {
+		c, err := a.Socket().Dial("tcp", "b:9")
+		if err != nil {
+			return err
+		}
+		s, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		c.Write([]byte("one "))
+		green.Sleep(50 * time.Millisecond) // "one" is half way
+		w.Hold("a", "b")
+		c.Write([]byte("two"))
+		green.SpawnLater(time.Second, func() error { w.Release("a", "b"); return nil })
+		start := w.Now()
+		got := make([]byte, 7)
+		if _, err := io.ReadFull(s, got); err != nil || string(got) != "one two" {
+			return fmt.Errorf("read %q %v", got, err)
+		}
+		if d := w.Now().Sub(start); d != time.Second+100*time.Millisecond {
+			return fmt.Errorf("arrived after %v, want the release plus the latency", d)
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }
