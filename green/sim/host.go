@@ -27,6 +27,8 @@ type Host struct {
 
 	sock *Socket
 	dns  *resolver
+
+	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
 }
 
 const (
@@ -185,8 +187,9 @@ func (h *Host) Addr() netip.Addr { return h.addrs[0] }
 // Socket returns the host's socket module.
 func (h *Host) Socket() *Socket { return h.sock }
 
-// Time returns the host's time module: the world's clock.
-func (h *Host) Time() iface.Time { return h.w.Time() }
+// Time returns the host's time module: the world's, read on the host's
+// clock (see SetClock).
+func (h *Host) Time() iface.Time { return hostTime{h: h, base: h.w.Time()} }
 
 // DNS returns the host's resolver: the world's names.
 func (h *Host) DNS() iface.DNS { return h.dns }
@@ -221,8 +224,13 @@ func (h *Host) Go(fn func() error) *green.Greenlet {
 	if fn == nil {
 		panic("sim: Go of a nil function")
 	}
+	l, down := h.lifeForSpawn()
+	if down {
+		fn = func() error { return errHostDown }
+	}
 	return h.w.greenHub().Spawn(func() error {
 		onHost.Set(h)
+		setLife(l)
 		return fn()
 	})
 }
@@ -234,8 +242,13 @@ func (h *Host) Run(main func() error) error {
 	if main == nil {
 		panic("sim: Run of a nil function")
 	}
+	l, down := h.lifeForSpawn()
+	if down {
+		main = func() error { return errHostDown }
+	}
 	return h.w.greenHub().Run(func() error {
 		onHost.Set(h)
+		setLife(l)
 		return main()
 	})
 }
