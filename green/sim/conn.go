@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"io"
 	"net"
 	"net/netip"
@@ -69,7 +70,7 @@ func sortedConns(m map[*Conn]struct{}) []*Conn {
 	for c := range m {
 		cs = append(cs, c)
 	}
-	slices.SortFunc(cs, func(a, b *Conn) int { return int(a.id - b.id) })
+	slices.SortFunc(cs, func(a, b *Conn) int { return cmp.Compare(a.id, b.id) })
 	return cs
 }
 
