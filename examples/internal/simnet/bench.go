@@ -52,6 +52,9 @@ const echoMsg = "the quick brown fox jumps over the lazy dog\n" // 44 bytes
 //     that nearly every event is a jump of virtual time;
 //     synctest_time_jumps_per_s: the same sleeps by 100 goroutines in a
 //     synctest bubble.
+//   - each *_per_cpu_s beside a *_per_s: the same count per second of the
+//     process's CPU time (user and system, all threads, the GC's too) over
+//     the whole step, setup included: the figure a loaded machine moves least.
 //   - sim_idle_conn_bytes and loopback_idle_conn_bytes: the Go heap and
 //     stack one idle conn pair costs (both ends, and the server's reader
 //     parked in Read: a greenlet, or a goroutine), from runtime.MemStats
@@ -66,6 +69,16 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	rate := func(n int, d time.Duration) string {
 		return fmt.Sprintf("%.0f", float64(n)/d.Seconds())
 	}
+	// cpu is the process's CPU time (user and system, every thread, the GC
+	// too) since the last call: on a shared machine the per-CPU-second
+	// figures beside the wall ones say what the code costs.
+	last := cpuTime()
+	cpu := func() time.Duration {
+		now := cpuTime()
+		d := now - last
+		last = now
+		return d
+	}
 	n := cfg.Clients * cfg.Rounds
 
 	if cfg.CPUProfile != "" {
@@ -78,6 +91,7 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 			return err
 		}
 	}
+	cpu()
 	d, err := simEcho(cfg.Clients, cfg.Rounds)
 	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
@@ -85,32 +99,34 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	if err != nil {
 		return fmt.Errorf("sim echo: %w", err)
 	}
-	fmt.Fprintf(out, "sim_roundtrips_per_s=%s\n", rate(n, d))
+	fmt.Fprintf(out, "sim_roundtrips_per_s=%s sim_roundtrips_per_cpu_s=%s\n", rate(n, d), rate(n, cpu()))
 
 	atOnce := min(cfg.Clients, 1000)
+	cpu()
 	d, err = loopbackEcho(cfg.Clients, cfg.Rounds, atOnce)
 	if err != nil {
 		return fmt.Errorf("loopback echo: %w", err)
 	}
-	fmt.Fprintf(out, "loopback_roundtrips_per_s=%s loopback_conns_at_once=%d\n", rate(n, d), atOnce)
+	fmt.Fprintf(out, "loopback_roundtrips_per_s=%s loopback_roundtrips_per_cpu_s=%s loopback_conns_at_once=%d\n", rate(n, d), rate(n, cpu()), atOnce)
 
 	d, err = synctestEcho(cfg.Clients, cfg.Rounds)
 	if err != nil {
 		return fmt.Errorf("synctest echo: %w", err)
 	}
-	fmt.Fprintf(out, "sim_synctest_roundtrips_per_s=%s\n", rate(n, d))
+	fmt.Fprintf(out, "sim_synctest_roundtrips_per_s=%s sim_synctest_roundtrips_per_cpu_s=%s\n", rate(n, d), rate(n, cpu()))
 
 	ev := cfg.Events / sleepers * sleepers
+	cpu()
 	d, err = hubTimers(ev)
 	if err != nil {
 		return fmt.Errorf("hub timers: %w", err)
 	}
-	fmt.Fprintf(out, "sim_timer_events_per_s=%s\n", rate(ev, d))
+	fmt.Fprintf(out, "sim_timer_events_per_s=%s sim_timer_events_per_cpu_s=%s\n", rate(ev, d), rate(ev, cpu()))
 	d, err = synctestTimers(ev)
 	if err != nil {
 		return fmt.Errorf("synctest timers: %w", err)
 	}
-	fmt.Fprintf(out, "synctest_time_jumps_per_s=%s\n", rate(ev, d))
+	fmt.Fprintf(out, "synctest_time_jumps_per_s=%s synctest_time_jumps_per_cpu_s=%s\n", rate(ev, d), rate(ev, cpu()))
 
 	b, err := simIdle(cfg.Idle)
 	if err != nil {
@@ -123,6 +139,15 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	}
 	fmt.Fprintf(out, "loopback_idle_conn_bytes=%.0f\n", b)
 	return nil
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // raiseFileLimit raises the soft limit on descriptors to the hard one

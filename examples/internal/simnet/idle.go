@@ -20,7 +20,9 @@ func goMemory() uint64 {
 // simIdle opens n conn pairs in a world of greenlets, each with a server
 // greenlet parked in Read, and returns the bytes per pair.
 func simIdle(n int) (float64, error) {
-	w := sim.New(sim.Config{Seed: 1})
+	hub := newHub()
+	defer hub.Close()
+	w := sim.New(sim.Config{Seed: 1, Hub: hub})
 	defer w.Close()
 	server := w.MustAddHost("server", "10.0.0.1")
 	client := w.MustAddHost("client", "10.0.0.2")

@@ -17,7 +17,7 @@ func period(i int) time.Duration { return time.Millisecond + time.Duration(i+1)*
 // hubTimers has 100 greenlets on a virtual hub sleep events/100 times
 // each, and returns the wall time.
 func hubTimers(events int) (time.Duration, error) {
-	h := green.New(green.Options{Clock: green.NewVirtualClock(time.Time{}), MaxBlockingTime: -1})
+	h := newHub()
 	defer h.Close()
 	each := events / sleepers
 	start := time.Now()
