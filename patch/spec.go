@@ -32,7 +32,7 @@ type Spec struct {
 
 // validTokens lists every token ParseSpec accepts, for its errors.
 var validTokens = func() string {
-	toks := []string{"green", "blocking"}
+	toks := []string{"green", "sim", "blocking"}
 	for _, m := range registry.Modules() {
 		toks = append(toks, m.String())
 	}
@@ -45,6 +45,11 @@ var validTokens = func() string {
 // ParseSpec parses a comma-separated list of tokens:
 //
 //   - green: patch every module with its cooperative implementation;
+//   - sim: patch socket, time and dns with the simulated world's modules
+//     (SimSet: each call goes to the calling greenlet's host, or to a
+//     default world of goroutines on real time) and os with the
+//     cooperative one; it takes the same opt-outs and module names as
+//     green, and cannot be combined with it;
 //   - blocking: patch nothing (the same as the empty string); it cannot be
 //     combined with other tokens;
 //   - os, time, socket, dns: patch only the modules named this way;
@@ -61,7 +66,7 @@ func ParseSpec(s string) (Spec, error) {
 	if strings.TrimSpace(s) == "" {
 		return spec, nil
 	}
-	var green, blocking bool
+	var green, simulated, blocking bool
 	var only, out [4]bool
 	var anyOnly bool
 	seen := map[string]bool{}
@@ -74,6 +79,8 @@ func ParseSpec(s string) (Spec, error) {
 		switch {
 		case tok == "green":
 			green = true
+		case tok == "sim":
+			simulated = true
 		case tok == "blocking":
 			blocking = true
 		case tok == "":
@@ -95,14 +102,20 @@ func ParseSpec(s string) (Spec, error) {
 		}
 	}
 	if blocking {
-		if green || anyOnly || out != [4]bool{} {
+		if green || simulated || anyOnly || out != [4]bool{} {
 			return Spec{}, fmt.Errorf("patch: %s: blocking patches nothing and cannot be combined with other tokens", quoteCut(s))
 		}
 		return spec, nil
 	}
+	if green && simulated {
+		return Spec{}, fmt.Errorf("patch: %s: green and sim are two choices of implementations; give one", quoteCut(s))
+	}
 	spec.Patch = true
+	if simulated {
+		spec.Options.Impl = SimSet()
+	}
 	for _, m := range registry.Modules() {
-		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !only[m]))
+		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !simulated && !only[m]))
 	}
 	return spec, nil
 }

@@ -26,6 +26,9 @@ func TestParseSpec(t *testing.T) {
 		{"-dns,-os", true, patch.Options{NoDNS: true, NoOS: true}},
 		{"socket,time", true, patch.Options{NoOS: true, NoDNS: true}},
 		{"green,socket", true, patch.Options{}},
+		{"sim", true, patch.Options{Impl: patch.SimSet()}},
+		{"sim,-dns", true, patch.Options{Impl: patch.SimSet(), NoDNS: true}},
+		{"sim,socket", true, patch.Options{Impl: patch.SimSet()}}, // as "green,socket"
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -40,7 +43,7 @@ func TestParseSpec(t *testing.T) {
 
 func TestParseSpec_Errors(t *testing.T) {
 	cases := []struct{ in, want string }{
-		{"gren", `unknown token "gren" in "gren"; valid tokens: green, blocking, os, time, socket, dns, -os, -time, -socket, -dns`},
+		{"gren", `unknown token "gren" in "gren"; valid tokens: green, sim, blocking, os, time, socket, dns, -os, -time, -socket, -dns`},
 		{"green,-thread", `unknown token "-thread"`},
 		{"green,,dns", `empty token in "green,,dns"`},
 		{"blocking,-dns", "blocking patches nothing and cannot be combined"},
@@ -49,6 +52,10 @@ func TestParseSpec_Errors(t *testing.T) {
 		{"dns, -os,dns", `token "dns" appears twice`},
 		{"-dns,-dns", `token "-dns" appears twice`},
 		{"blocking,blocking", `token "blocking" appears twice`},
+		{"green,sim", `"green,sim": green and sim are two choices of implementations; give one`},
+		{"sim,blocking", "blocking patches nothing and cannot be combined"},
+		{"sim,sim", `token "sim" appears twice`},
+		{"sim,-thread", `unknown token "-thread"`},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {

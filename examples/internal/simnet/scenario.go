@@ -45,7 +45,8 @@ func Scenario(out io.Writer, seed uint64) error {
 			return err
 		}
 		logf("server", "listening on %v", l.Addr())
-		acceptor := green.Spawn(func() error { return serve(l, logf) }) // on host server, inherited
+		conns := green.NewGroup() // the server's conn greenlets, joined before the end
+		acceptor := green.Spawn(func() error { return serve(l, conns, logf) }) // on host server, inherited
 		pinger := client.Go(func() error { return ping(client, logf) })
 
 		tm := server.Time()
@@ -61,20 +62,23 @@ func Scenario(out io.Writer, seed uint64) error {
 		if aerr := acceptor.Join(); aerr != nil && !errors.Is(aerr, net.ErrClosed) {
 			return aerr
 		}
+		if cerr := conns.Join(); cerr != nil { // each ends at its conn's EOF
+			return cerr
+		}
 		logf("world", "done")
 		return err
 	})
 }
 
 // serve answers "ping N" with "pong N" on every conn, a greenlet each.
-func serve(l net.Listener, logf func(string, string, ...any)) error {
+func serve(l net.Listener, conns *green.Group, logf func(string, string, ...any)) error {
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			return err
 		}
 		logf("server", "accepted %v", c.RemoteAddr())
-		green.Spawn(func() error {
+		conns.Spawn(func() error {
 			defer c.Close()
 			r := bufio.NewReader(c)
 			for {
