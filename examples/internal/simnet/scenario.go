@@ -45,7 +45,7 @@ func Scenario(out io.Writer, seed uint64) error {
 			return err
 		}
 		logf("server", "listening on %v", l.Addr())
-		conns := green.NewGroup() // the server's conn greenlets, joined before the end
+		conns := green.NewGroup()                                              // the server's conn greenlets, joined before the end
 		acceptor := green.Spawn(func() error { return serve(l, conns, logf) }) // on host server, inherited
 		pinger := client.Go(func() error { return ping(client, logf) })
 
