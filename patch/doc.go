@@ -86,6 +86,7 @@
 //
 //	go test ./... -args -greenshim=green,-dns
 //	GREENSHIM=green,-dns go test ./...
+//	go test ./... -args -greenshim=sim   # sockets and names in a simulated world (SimWorld)
 //
 // The flag wins over the variable. A TestMain applies them with [TestingM]:
 //
@@ -95,16 +96,4 @@
 // Every test package of this module does so, because go test passes the flag
 // given after -args to every test binary, and a binary that does not define
 // it fails.
-//
-// # The simulated world
-//
-// The spec "sim" (go test ./... -args -greenshim=sim) installs the modules
-// of [SimSet]: socket, time and dns of the simulated world (package
-// green/sim), each call going to the calling greenlet's host, or, for any
-// other caller, to the one host of a default world of goroutines on real
-// time, which [Restore] closes; os stays cooperative. Code that looks its
-// modules up through the registry then runs as several hosts of a world
-// unchanged, and a test binary sees one in-memory network: a listener on
-// 127.0.0.1:0 and a dial to it meet there, while a real socket made with
-// package net, or another program, is out of its reach.
 package patch

@@ -115,7 +115,6 @@ func Restore() {
 	mu.Lock()
 	defer mu.Unlock()
 	set(registry.Originals(), nil)
-	closeDefaultWorld() // the "sim" spec's, if it made one
 }
 
 // set makes s's implementations current, in reverse patch order, and last

@@ -26,6 +26,10 @@ type Spec struct {
 	Patch bool
 	// Options are those PatchAll is called with when Patch is true.
 	Options Options
+	// Sim is true for a spec with the token "sim": Apply patches as for
+	// "green", but the socket and dns modules are those of the simulated
+	// world SimWorld returns (package green/sim).
+	Sim bool
 
 	text string
 }
@@ -45,11 +49,8 @@ var validTokens = func() string {
 // ParseSpec parses a comma-separated list of tokens:
 //
 //   - green: patch every module with its cooperative implementation;
-//   - sim: patch socket, time and dns with the simulated world's modules
-//     (SimSet: each call goes to the calling greenlet's host, or to a
-//     default world of goroutines on real time) and os with the
-//     cooperative one; it takes the same opt-outs and module names as
-//     green, and cannot be combined with it;
+//   - sim: as green, but socket and dns are those of a simulated world
+//     (SimWorld): every conn and lookup stays in memory;
 //   - blocking: patch nothing (the same as the empty string); it cannot be
 //     combined with other tokens;
 //   - os, time, socket, dns: patch only the modules named this way;
@@ -66,7 +67,7 @@ func ParseSpec(s string) (Spec, error) {
 	if strings.TrimSpace(s) == "" {
 		return spec, nil
 	}
-	var green, simulated, blocking bool
+	var green, blocking, simulated bool
 	var only, out [4]bool
 	var anyOnly bool
 	seen := map[string]bool{}
@@ -80,7 +81,7 @@ func ParseSpec(s string) (Spec, error) {
 		case tok == "green":
 			green = true
 		case tok == "sim":
-			simulated = true
+			green, simulated = true, true
 		case tok == "blocking":
 			blocking = true
 		case tok == "":
@@ -102,20 +103,15 @@ func ParseSpec(s string) (Spec, error) {
 		}
 	}
 	if blocking {
-		if green || simulated || anyOnly || out != [4]bool{} {
+		if green || anyOnly || out != [4]bool{} {
 			return Spec{}, fmt.Errorf("patch: %s: blocking patches nothing and cannot be combined with other tokens", quoteCut(s))
 		}
 		return spec, nil
 	}
-	if green && simulated {
-		return Spec{}, fmt.Errorf("patch: %s: green and sim are two choices of implementations; give one", quoteCut(s))
-	}
 	spec.Patch = true
-	if simulated {
-		spec.Options.Impl = SimSet()
-	}
+	spec.Sim = simulated
 	for _, m := range registry.Modules() {
-		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !simulated && !only[m]))
+		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !only[m]))
 	}
 	return spec, nil
 }
@@ -156,7 +152,17 @@ func (s Spec) Apply() (*Report, error) {
 	if !s.Patch {
 		return nil, nil
 	}
-	return PatchAll(s.Options)
+	opts := s.Options
+	if s.Sim {
+		w := SimWorld()
+		if opts.Impl.Socket == nil {
+			opts.Impl.Socket = w.Socket()
+		}
+		if opts.Impl.DNS == nil {
+			opts.Impl.DNS = w.DNS()
+		}
+	}
+	return PatchAll(opts)
 }
 
 // RegisterFlag defines the -greenshim flag on fs and returns the spec it

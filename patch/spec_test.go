@@ -26,9 +26,23 @@ func TestParseSpec(t *testing.T) {
 		{"-dns,-os", true, patch.Options{NoDNS: true, NoOS: true}},
 		{"socket,time", true, patch.Options{NoOS: true, NoDNS: true}},
 		{"green,socket", true, patch.Options{}},
-		{"sim", true, patch.Options{Impl: patch.SimSet()}},
-		{"sim,-dns", true, patch.Options{Impl: patch.SimSet(), NoDNS: true}},
-		{"sim,socket", true, patch.Options{Impl: patch.SimSet()}}, // as "green,socket"
+	}
+	simCases := []struct {
+		in   string
+		opts patch.Options
+	}{
+		{"sim", patch.Options{}},
+		{"sim,-os", patch.Options{NoOS: true}},
+		{"sim,green", patch.Options{}},
+	}
+	for _, c := range simCases {
+		t.Run(c.in, func(t *testing.T) {
+			s, err := patch.ParseSpec(c.in)
+			require.NoError(t, err)
+			assert.True(t, s.Patch)
+			assert.True(t, s.Sim)
+			assert.Equal(t, c.opts, s.Options)
+		})
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -47,15 +61,12 @@ func TestParseSpec_Errors(t *testing.T) {
 		{"green,-thread", `unknown token "-thread"`},
 		{"green,,dns", `empty token in "green,,dns"`},
 		{"blocking,-dns", "blocking patches nothing and cannot be combined"},
+		{"blocking,sim", "blocking patches nothing and cannot be combined"},
 		{"dns,-dns", `"dns,-dns" both names and opts out dns`},
 		{"green,green", `token "green" appears twice in "green,green"`},
 		{"dns, -os,dns", `token "dns" appears twice`},
 		{"-dns,-dns", `token "-dns" appears twice`},
 		{"blocking,blocking", `token "blocking" appears twice`},
-		{"green,sim", `"green,sim": green and sim are two choices of implementations; give one`},
-		{"sim,blocking", "blocking patches nothing and cannot be combined"},
-		{"sim,sim", `token "sim" appears twice`},
-		{"sim,-thread", `unknown token "-thread"`},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {

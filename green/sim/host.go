@@ -187,7 +187,7 @@ func (h *Host) Socket() *Socket { return h.sock }
 func (h *Host) Time() iface.Time { return h.w.Time() }
 
 // DNS returns the host's resolver: the world's names.
-func (h *Host) DNS() iface.DNS { return &resolver{h: h} }
+func (h *Host) DNS() iface.DNS { return &resolver{w: h.w} }
 
 // onHost is the host a greenlet runs on, inherited by the greenlets it
 // spawns.

@@ -165,6 +165,13 @@ func TestWorld_Misuse(t *testing.T) {
 	assert.Panics(t, func() { a.Go(func() error { return nil }) }, "Go in a world of goroutines")
 	assert.Panics(t, func() { a.Run(func() error { return nil }) }, "Run in a world of goroutines")
 	assert.Panics(t, func() { w.Rand(nil) })
+	assert.PanicsWithValue(t, "sim: DialContext with a nil context", func() { a.Socket().DialContext(nil, "tcp", "a:1") }) //nolint:staticcheck // the nil is the test
+	g := sim.New(sim.Config{})
+	defer g.Close()
+	ga := g.MustAddHost("a")
+	assert.PanicsWithValue(t, "sim: Go of a nil function", func() { ga.Go(nil) })
+	assert.PanicsWithValue(t, "sim: Run of a nil function", func() { ga.Run(nil) })
+	assert.Equal(t, "", sim.HostName(green.Default().Spawn(func() error { return nil })))
 	_, err := a.Socket().Dial("ipx", "b:1")
 	assert.ErrorContains(t, err, "unknown network ipx")
 	_, err = a.Socket().Dial("tcp", "nohost:1")
@@ -484,6 +491,13 @@ func TestWorld_Deterministic(t *testing.T) {
 		})
 		require.NoError(t, err)
 		assert.Empty(t, tr.Breakers())
+		kinds := map[string]bool{}
+		for _, e := range tr.Events() {
+			kinds[string(e.Kind)+" "+e.Host] = true
+		}
+		for _, k := range []string{"net.send a", "net.deliver b", "net.send b", "net.deliver a", "start a", "start b"} {
+			assert.True(t, kinds[k], "the trace has %q events", k)
+		}
 		return tr.Hash(), out.String()
 	}
 	h1, o1 := runOnce(7)
