@@ -190,8 +190,14 @@ func (c *Conn) fastLocked() bool {
 	if l.from == l.to {
 		return w.cfg.Loopback == (Link{})
 	}
-	return l.cfg == (Link{}) && !l.held && !l.down && len(l.queue) == 0 &&
-		(l.clogUntil == 0 || w.now() >= l.clogUntil) && c.lastAt <= w.now()
+	if l.cfg != (Link{}) || l.held || l.down || len(l.queue) > 0 {
+		return false
+	}
+	if l.clogUntil == 0 && c.lastAt == 0 {
+		return true // never clogged, nothing ever in flight: no need for the time
+	}
+	now := w.now()
+	return now >= l.clogUntil && c.lastAt <= now
 }
 
 // sendLocked sends a packet of kind from c to its peer.

@@ -26,6 +26,7 @@ type Host struct {
 	conns     map[*Conn]struct{}
 
 	sock *Socket
+	dns  *resolver
 }
 
 const (
@@ -95,6 +96,7 @@ func (w *World) AddHost(name string, addrs ...string) (*Host, error) {
 	h.ports[protoTCP] = map[uint16]int{}
 	h.ports[protoUDP] = map[uint16]int{}
 	h.sock = &Socket{h: h}
+	h.dns = &resolver{w: w}
 	for _, ip := range ips {
 		w.byAddr[ip] = h
 	}
@@ -187,7 +189,7 @@ func (h *Host) Socket() *Socket { return h.sock }
 func (h *Host) Time() iface.Time { return h.w.Time() }
 
 // DNS returns the host's resolver: the world's names.
-func (h *Host) DNS() iface.DNS { return &resolver{w: h.w} }
+func (h *Host) DNS() iface.DNS { return h.dns }
 
 // onHost is the host a greenlet runs on, inherited by the greenlets it
 // spawns.

@@ -556,3 +556,29 @@ func TestConn_GreenletAndGoroutine(t *testing.T) {
 		})
 	}
 }
+
+// Each host has its own loopback: a's 127.0.0.1:80 is not b's, and IPv6
+// works as IPv4 does.
+func TestHost_OwnLoopback(t *testing.T) {
+	_, a, b := world(t, sim.Config{Mode: sim.Goroutines})
+	ln, err := a.Socket().Listen("tcp", "127.0.0.1:80")
+	require.NoError(t, err)
+	defer ln.Close()
+	_, err = b.Socket().Dial("tcp", "127.0.0.1:80")
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED, "b's loopback has no listener")
+	c, err := a.Socket().Dial("tcp", "localhost:80")
+	require.NoError(t, err)
+	c.Close()
+
+	ln6, err := b.Socket().Listen("tcp6", "[::]:81")
+	require.NoError(t, err)
+	defer ln6.Close()
+	c, err = a.Socket().Dial("tcp6", "b:81")
+	require.NoError(t, err)
+	assert.Equal(t, "[fd00::1]", c.LocalAddr().String()[:len("[fd00::1]")])
+	c.Close()
+	_, err = a.Socket().Dial("tcp4", "[fd00::2]:81")
+	assert.Error(t, err, "tcp4 to an IPv6 address")
+	_, err = a.Socket().Dial("tcp", "10.9.9.9:81")
+	assert.ErrorIs(t, err, syscall.EHOSTUNREACH)
+}
