@@ -49,8 +49,9 @@ var validTokens = func() string {
 // ParseSpec parses a comma-separated list of tokens:
 //
 //   - green: patch every module with its cooperative implementation;
-//   - sim: as green, but socket and dns are those of a simulated world
-//     (SimWorld): every conn and lookup stays in memory;
+//   - sim: as green, but socket and dns are those of the simulated world
+//     (package green/sim): the calling greenlet's host's, or, for any other
+//     caller, SimWorld's; every conn and lookup stays in memory;
 //   - blocking: patch nothing (the same as the empty string); it cannot be
 //     combined with other tokens;
 //   - os, time, socket, dns: patch only the modules named this way;
@@ -156,10 +157,10 @@ func (s Spec) Apply() (*Report, error) {
 	if s.Sim {
 		w := SimWorld()
 		if opts.Impl.Socket == nil {
-			opts.Impl.Socket = w.Socket()
+			opts.Impl.Socket = simSocket{w}
 		}
 		if opts.Impl.DNS == nil {
-			opts.Impl.DNS = w.DNS()
+			opts.Impl.DNS = simDNS{w}
 		}
 	}
 	return PatchAll(opts)

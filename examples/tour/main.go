@@ -25,6 +25,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/procpool"
 	"github.com/greenshim/greenshim/examples/internal/prodcons"
 	"github.com/greenshim/greenshim/examples/internal/queueorder"
+	"github.com/greenshim/greenshim/examples/internal/simnet"
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
 	"github.com/greenshim/greenshim/examples/internal/sleepy"
 	"github.com/greenshim/greenshim/examples/internal/threadpool"
@@ -99,6 +100,8 @@ var stops = []stop{
 			_, err := procpool.Run(w, cfg)
 			return err
 		}},
+	{"simnet", "A client and a server on two hosts of a simulated world (package green/sim), on its virtual clock: a partition at 1s times the client's reads out, its redial waits, the heal at 2.5s lets the held data and the next dial through; the same output on every run with -seed 1.",
+		func(w io.Writer) error { return simnet.Scenario(w, 1) }},
 }
 
 func main() {

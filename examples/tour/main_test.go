@@ -22,12 +22,13 @@ func TestMain(m *testing.M) {
 func TestTour(t *testing.T) {
 	patch.Restore() // the tour patches from a clean start
 	var out strings.Builder
-	require.NoError(t, run(&out, "patchorder,queueorder,prodcons"))
+	require.NoError(t, run(&out, "patchorder,queueorder,prodcons,simnet"))
 	s := out.String()
 	assert.Contains(t, s, "### 1. patchorder (go run ./examples/patchorder)")
 	assert.Contains(t, s, "### 3. queueorder")
 	assert.Contains(t, s, "late.Dial went through green.Socket")
 	assert.Contains(t, s, "greenlets: 10 items in 1.5s")
+	assert.Contains(t, s, "world   heal client <-> server")
 	assert.NotContains(t, s, "### 2. sleepy")
 	assert.Contains(t, s, "tour done in")
 }
