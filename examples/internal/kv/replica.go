@@ -56,10 +56,8 @@ type replica struct {
 	rng   *rand.Rand
 	note  func(kind, what string) // see Config.Note
 
-	term     uint64
-	votedFor int
-	log      []entry // log[0] is a sentinel of term 0: indexes start at 1
-	commit   uint64
+	*Durable        // term, votedFor, log
+	commit   uint64 // volatile, as in Raft: relearned from the leader after a restart
 	applied  uint64
 
 	role    role
@@ -78,11 +76,26 @@ type replica struct {
 	out []outMsg
 }
 
-func newReplica(id, n int, rng *rand.Rand, bugs Bugs, note func(kind, what string)) *replica {
+// Durable is the state a replica keeps on disk, in Raft's terms: its
+// current term, its vote in it, and its log. A replica changes it before
+// it sends any message that depends on the change, and never in the middle
+// of a wait, so a crash (which kills a greenlet at a wait) always leaves
+// it consistent: a Durable outlives its Server as a synced disk would, and
+// a Server restarted on it rejoins safely. The zero Durable is a new
+// replica's.
+type Durable struct {
+	term     uint64
+	votedFor int     // +1: 0 is no vote, so that the zero Durable is ready
+	log      []entry // log[0] is a sentinel of term 0: indexes start at 1
+}
+
+func newReplica(id, n int, d *Durable, rng *rand.Rand, bugs Bugs, note func(kind, what string)) *replica {
+	if d.log == nil {
+		d.log = []entry{{}}
+	}
 	r := &replica{
-		id: id, n: n, bugs: bugs, rng: rng, note: note,
-		votedFor: -1, leader: -1,
-		log:      []entry{{}},
+		id: id, n: n, bugs: bugs, rng: rng, note: note, Durable: d,
+		leader:   -1,
 		next:     make([]uint64, n),
 		match:    make([]uint64, n),
 		kv:       map[string]string{},
@@ -128,7 +141,7 @@ func (r *replica) tick() {
 
 func (r *replica) campaign() {
 	r.term++
-	r.role, r.votedFor, r.leader = candidate, r.id, -1
+	r.role, r.votedFor, r.leader = candidate, r.id+1, -1
 	r.votes = 1 << r.id
 	r.resetTimeout()
 	for p := range r.n {
@@ -144,7 +157,7 @@ func (r *replica) stepDown(term uint64, lead int) {
 		r.note("stepdown", "")
 	}
 	if term > r.term {
-		r.term, r.votedFor = term, -1
+		r.term, r.votedFor = term, 0
 	}
 	r.role, r.leader = follower, lead
 }
@@ -171,9 +184,9 @@ func (r *replica) step(m message, addr net.Addr) {
 	switch m.Type {
 	case mVote:
 		upToDate := m.LastTerm > r.lastTerm() || (m.LastTerm == r.lastTerm() && m.LastIndex >= r.lastIndex())
-		grant := m.Term == r.term && (r.votedFor == -1 || r.votedFor == m.From) && upToDate
+		grant := m.Term == r.term && (r.votedFor == 0 || r.votedFor == m.From+1) && upToDate
 		if grant {
-			r.votedFor = m.From
+			r.votedFor = m.From + 1
 			r.resetTimeout()
 		}
 		r.send(m.From, message{Type: mVoteReply, Granted: grant})

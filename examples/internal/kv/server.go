@@ -79,6 +79,10 @@ type Config struct {
 	Note func(kind, what string)
 	// Time is the clock; nil means registry.Time() at each use.
 	Time iface.Time
+	// Durable is the replica's disk: a Server restarted on the Durable of
+	// one that crashed rejoins with its term, vote and log. Nil means a
+	// new one.
+	Durable *Durable
 }
 
 // Server is one replica serving on a packet conn: Raft's leader election
@@ -116,7 +120,10 @@ func NewServer(pc net.PacketConn, cfg Config) (*Server, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.New(rand.NewPCG(uint64(cfg.ID), 0))
 	}
-	return &Server{cfg: cfg, pc: pc, r: newReplica(cfg.ID, len(cfg.Peers), cfg.Rand, cfg.Bugs, cfg.Note)}, nil
+	if cfg.Durable == nil {
+		cfg.Durable = new(Durable)
+	}
+	return &Server{cfg: cfg, pc: pc, r: newReplica(cfg.ID, len(cfg.Peers), cfg.Durable, cfg.Rand, cfg.Bugs, cfg.Note)}, nil
 }
 
 func (s *Server) clock() iface.Time {
