@@ -47,13 +47,15 @@
 //     and Channel's blocking Put and Get, Pool and Group Spawn when full,
 //     their Join/Wait methods: each only when it cannot complete at once.
 //   - Switch and Throw on a raw greenlet.
+//   - Waiter.Wait and WaitTimeout (unless a Wake is remembered): the door
+//     for code that brings its own event source, see # Own event sources.
 //   - ThreadPool.Apply and Map, Native, and Recv, Send and Select on Go
 //     channels (these only when the channel is not ready).
 //   - The calls of the cooperative modules listed under # Modules.
 //   - A greenlet's end.
 //
 // Everything else runs to completion without switching, in particular
-// Spawn, SpawnLater, KillAsync, Link, Event.Set, AsyncResult.Set, releases
+// Spawn, SpawnLater, KillAsync, Link, Event.Set, AsyncResult.Set, Waiter.Wake, releases
 // and unlocks, non-blocking Put and Get, Ready, Value, Err and Stats: the
 // greenlets they wake run at the caller's next wait.
 //
@@ -287,6 +289,20 @@
 // plain goroutines sharing state with them. Package green/greentest runs a
 // test under seeds, prints the line that replays a failing one, and fails a
 // test whose run does not replay.
+//
+// # Own event sources
+//
+// A [Waiter] is the one door for code outside this package that brings its
+// own events (a simulated network, a callback API), as gevent's
+// hub.Waiter: Wait parks the calling greenlet until Wake, which may be
+// called from the hub or from any goroutine; a Wake that comes first is
+// remembered, Reset forgets it. A Kill, WithTimeout, WithContext, a
+// deadlock and Close end a Waiter's wait as they end every other, and a
+// late Wake is harmless. From a plain goroutine Wait blocks the goroutine
+// on a Go channel (durably, in a testing/synctest bubble). Package
+// green/sim is built on it alone. [Inherited] is the greenlet-local
+// storage that spawned greenlets inherit: which simulated host a greenlet
+// runs on, say.
 //
 // # Outside goroutines
 //

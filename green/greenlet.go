@@ -74,6 +74,7 @@ type extra struct {
 	swVal    any         // value passed by Switch
 	swErr    error       // error passed by Throw
 	notes    []*notifier // Wait/IWait callbacks, run when it ends
+	inherit  map[any]any // Inherited values; shared with children, copied on write
 }
 
 func (g *Greenlet) ext() *extra {

@@ -14,6 +14,7 @@ func (h *Hub) Raw(fn func(any) (any, error)) *Greenlet {
 	g.pc = funcPC(fn)
 	g.ext().raw = fn
 	g.x.parent = h.current()
+	inherit(g, g.x.parent)
 	if !h.do(func() { h.adopt(g, "raw") }) {
 		// As Spawn on a closed hub: a greenlet that ended unstarted.
 		g.state, g.err = stDead, ErrClosed

@@ -30,7 +30,8 @@ func (h *Hub) SpawnValue(fn func() (any, error)) *Greenlet {
 func (h *Hub) spawn(fn func() (any, error), pc uintptr) *Greenlet {
 	g := h.newGreenlet(fn)
 	g.pc = pc
-	if h.current() != nil {
+	if c := h.current(); c != nil {
+		inherit(g, c)
 		h.enqueue(g)
 		return ret(h, g)
 	}
@@ -48,6 +49,7 @@ func (h *Hub) SpawnLater(d time.Duration, fn func() error) *Greenlet {
 	}
 	g := h.newGreenlet(func() (any, error) { return nil, fn() })
 	g.pc = funcPC(fn)
+	inherit(g, h.current())
 	arm := func() {
 		h.adopt(g, "later")
 		h.stats.Spawned++
