@@ -34,9 +34,28 @@
 // hub saw that breaks determinism (see the # Tracing section of package
 // green).
 //
+// # Pictures
+//
+// [Picture] registers a run's trace ([green.Trace], from its hub and its
+// world) to be drawn if the test fails: the failing seed then writes a
+// Chrome trace (Perfetto opens it) and an HTML space-time diagram of the
+// run (package green/sim/timeline), and prints their paths just before
+// its replay line:
+//
+//	greentest.Sweep(t, 100, func(t *testing.T, seed uint64) {
+//		tr := new(green.Trace)
+//		greentest.Picture(t, seed, tr)
+//		... run the world under seed with tr ...
+//	})
+//
+// GREENSHIM_TRACE_DIR says where they go; else go test -artifacts keeps
+// them under -outputdir; else they go to the system's temporary directory.
+//
 // # Why a package of its own
 //
 // It imports testing, which package green must not (every program using
 // green would carry it), and it must serve green/sim's worlds without
-// green knowing about them: a seed and a func are all it shares with them.
+// green knowing about them: a seed, a func and a trace are all it shares
+// with them. (It imports green/sim/timeline, which imports only green, so
+// green/sim may import it.)
 package greentest
