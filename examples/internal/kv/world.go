@@ -1,0 +1,253 @@
+package kv
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math/rand/v2"
+	"net"
+	"time"
+
+	"github.com/greenshim/greenshim/green"
+	"github.com/greenshim/greenshim/green/sim"
+)
+
+// Port is the replicas' UDP port in a simulated world.
+const Port = 7000
+
+// OpTimeout is how long a client of a Scenario retries an operation. An
+// operation that outlives it ends Unknown, and each unknown write widens
+// the checker's search (it may take effect at any time after its call):
+// long enough to outlast most faults, so that few do.
+const OpTimeout = 3 * time.Second
+
+// Scenario is one simulated run: three replicas and some clients on hosts
+// of a green/sim world, a nemesis, and a check of the clients' history.
+// Everything random in it (the schedule of the hub's greenlets, the
+// network's delays, the nemesis, the clients' operations, the replicas'
+// election timeouts) is drawn from Seed, so a run replays from it.
+type Scenario struct {
+	Seed     uint64
+	Bugs     Bugs
+	Clients  int           // zero means 4
+	Duration time.Duration // of world time in which clients start operations; zero means 10s
+	// Trace, if set, records the run: the hub's greenlets, the world's
+	// messages and faults, and the store's own marks (see Result).
+	Trace *green.Trace
+}
+
+// Result is what a run did.
+type Result struct {
+	Seed    uint64
+	History []Record // by call time, then client
+	Plan    []string // what the nemesis did, when: the fault plan as it ran
+	// Err is nil if the history is linearizable, a
+	// *NotLinearizableError if not, or what else went wrong.
+	Err     error
+	SimTime time.Duration // world time the run took
+	Hash    uint64        // FNV-1a of the run as WriteTo prints it
+	// TraceHash is the trace's hash (green.Trace.Hash), if the run was
+	// traced: every compared field of every event.
+	TraceHash uint64
+}
+
+// WriteTo prints the run: its fault plan, then its history, then its
+// verdict.
+func (r *Result) WriteTo(w io.Writer) (int64, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "seed %d: %d operations in %v of world time\n", r.Seed, len(r.History), r.SimTime)
+	for _, p := range r.Plan {
+		fmt.Fprintln(&b, "nemesis", p)
+	}
+	WriteHistory(&b, r.History)
+	if r.Err != nil {
+		fmt.Fprintf(&b, "verdict: %v\n", r.Err)
+	} else {
+		fmt.Fprintln(&b, "verdict: linearizable")
+	}
+	return b.WriteTo(w)
+}
+
+// Run runs the scenario to its end and checks its history.
+func (s Scenario) Run() *Result {
+	if s.Clients == 0 {
+		s.Clients = 4
+	}
+	if s.Duration == 0 {
+		s.Duration = 10 * time.Second
+	}
+	res := &Result{Seed: s.Seed}
+	if s.Clients < 0 || s.Duration < 0 {
+		res.Err = fmt.Errorf("kv: Scenario with %d clients for %v", s.Clients, s.Duration)
+		return res
+	}
+	tr := s.Trace
+	if tr != nil {
+		tr.Host = sim.HostName
+	}
+	hub := green.New(green.Options{
+		Clock:           green.NewVirtualClock(time.Time{}),
+		Schedule:        green.Schedule{Policy: green.Random, Seed: s.Seed},
+		Trace:           tr,
+		Name:            "kv",
+		MaxBlockingTime: -1,
+		HandoffAfter:    -1,
+	})
+	w := sim.New(sim.Config{Seed: s.Seed, Hub: hub, Trace: tr,
+		Link: sim.Link{Latency: time.Millisecond, Jitter: 2 * time.Millisecond}})
+	defer w.Close()
+	defer hub.Close() // first: nothing is left to kill, but if something is, it unwinds in a live world
+	r := &run{s: s, w: w, tr: tr, res: res}
+	err := hub.Run(r.main)
+	if err == nil {
+		err = Check(res.History)
+	}
+	res.Err = err
+	h := fnv.New64a()
+	res.WriteTo(h)
+	res.Hash = h.Sum64()
+	if tr != nil {
+		res.TraceHash = tr.Hash()
+	}
+	return res
+}
+
+// run is one Scenario's state while it runs, all of it in greenlets of
+// one hub.
+type run struct {
+	s     Scenario
+	w     *sim.World
+	tr    *green.Trace
+	res   *Result
+	start time.Time
+
+	hosts   []*sim.Host // the replicas'
+	peers   []net.Addr
+	disks   []*Durable
+	servers []*Server
+	pcs     []net.PacketConn // nil while a replica is down
+	serving []*green.Greenlet
+	seeds   []uint64 // each replica's election-timeout seed
+	restart int      // how many restarts so far, for fresh seeds
+}
+
+// main builds the world, runs clients and nemesis until the clients are
+// done, and collects the history.
+//
+//greenshim:sim
+func (r *run) main() error {
+	r.start = r.w.Now()
+	var nemesisSeed uint64
+	clientSeeds := make([]uint64, r.s.Clients)
+	r.w.Rand(func(g *rand.Rand) {
+		nemesisSeed = g.Uint64()
+		for i := range clientSeeds {
+			clientSeeds[i] = g.Uint64()
+		}
+		for range 3 {
+			r.seeds = append(r.seeds, g.Uint64())
+		}
+	})
+	for i := range 3 {
+		h := r.w.MustAddHost(fmt.Sprintf("n%d", i+1))
+		r.hosts = append(r.hosts, h)
+		r.peers = append(r.peers, &net.UDPAddr{IP: h.Addr().AsSlice(), Port: Port})
+		r.disks = append(r.disks, new(Durable))
+	}
+	r.servers = make([]*Server, 3)
+	r.pcs = make([]net.PacketConn, 3)
+	r.serving = make([]*green.Greenlet, 3)
+	for i := range 3 {
+		if err := r.up(i); err != nil {
+			return err
+		}
+	}
+	until := r.start.Add(r.s.Duration)
+	clients := make([]*green.Greenlet, r.s.Clients)
+	for i := range clients {
+		h := r.w.MustAddHost(fmt.Sprintf("c%d", i+1))
+		clients[i] = h.Go(func() error {
+			pc, err := h.Socket().ListenPacket("udp", ":0")
+			if err != nil {
+				return err
+			}
+			defer pc.Close()
+			c, err := NewClient(pc, ClientConfig{ID: i, Servers: r.peers, Start: r.start, Time: r.w.Time(), OpTimeout: OpTimeout})
+			if err != nil {
+				return err
+			}
+			return r.collect(c.Run(&Workload{Until: until, Rand: rand.New(rand.NewPCG(clientSeeds[i], 0))}))
+		})
+	}
+	nem := green.Spawn(func() error { return r.nemesis(rand.New(rand.NewPCG(nemesisSeed, 1)), until) })
+	var errs []error
+	for _, c := range clients {
+		errs = append(errs, c.Join())
+	}
+	errs = append(errs, nem.Join())
+	for i := range 3 {
+		r.down(i)
+	}
+	r.res.SimTime = r.w.Now().Sub(r.start)
+	sortHistory(r.res.History)
+	return errors.Join(errs...)
+}
+
+func (r *run) collect(recs []Record, err error) error {
+	r.res.History = append(r.res.History, recs...)
+	return err
+}
+
+// up starts replica i on its host, on its disk.
+//
+//greenshim:sim
+func (r *run) up(i int) error {
+	h := r.hosts[i]
+	pc, err := h.Socket().ListenPacket("udp", fmt.Sprintf(":%d", Port))
+	if err != nil {
+		return err
+	}
+	seed := r.seeds[i] + uint64(r.restart)
+	r.restart++
+	srv, err := NewServer(pc, Config{ID: i, Peers: r.peers, Time: r.w.Time(), Bugs: r.s.Bugs, Durable: r.disks[i],
+		Rand: rand.New(rand.NewPCG(seed, 2)), Note: func(kind, what string) { r.note(i, kind, what) }})
+	if err != nil {
+		pc.Close()
+		return err
+	}
+	r.servers[i], r.pcs[i] = srv, pc
+	r.serving[i] = h.Go(func() error { srv.Serve(); return nil })
+	return nil
+}
+
+// down stops replica i as a crash would: its greenlet is killed where it
+// waits and its socket closed; its Durable survives.
+func (r *run) down(i int) {
+	if r.pcs[i] == nil {
+		return
+	}
+	r.serving[i].Kill()
+	r.pcs[i].Close()
+	r.pcs[i], r.servers[i] = nil, nil
+}
+
+// note marks the store's moments in the trace. A local read (the planted
+// bug) is marked stale when another replica has moved to a later term:
+// the reader has been deposed, whether it knows or not.
+func (r *run) note(i int, kind, what string) {
+	if r.tr == nil {
+		return
+	}
+	if kind == "local-read" { // see StaleRead
+		mine := r.disks[i].term
+		for _, d := range r.disks {
+			if d.term > mine {
+				kind = "stale-read"
+			}
+		}
+	}
+	r.tr.Add(green.TraceEvent{At: r.tr.Now(), Kind: green.TraceKind("kv." + kind), Host: r.hosts[i].Name(),
+		What: fmt.Sprintf("%s t%d %s", kind, r.disks[i].term, what)})
+}
