@@ -1,0 +1,7 @@
+//go:build !race
+
+package main
+
+// noBugSeeds is how many seeds TestKV_NoBugPasses sweeps; the binary
+// sweeps 1,000 (go run ./examples/kv -seeds 1000).
+const noBugSeeds = 100
