@@ -30,14 +30,14 @@ var figures = regexp.MustCompile(`(?m)^seeds=(\d+) seeds_per_s=[\d.]+ sim_s_per_
 // identically, and draws a page with the partition and the read.
 func TestKV_FindsStaleRead(t *testing.T) {
 	prefix := filepath.Join(t.TempDir(), "kv")
-	out := run(t, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}, Trace: prefix})
+	out := run(t, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}, Trace: prefix, Duration: testDuration})
 	t.Log(out)
 	m := regexp.MustCompile(`(?m)^found_seed=(\d+)$`).FindStringSubmatch(out)
 	require.NotNil(t, m, "no found_seed line")
 	seed, _ := strconv.Atoi(m[1])
 	assert.LessOrEqual(t, seed, 100)
 	assert.Contains(t, out, "replayed=identical")
-	assert.Contains(t, out, "replay: go run ./examples/kv -bug stale-read -replay "+m[1]+"\n")
+	assert.Regexp(t, `(?m)^replay: go run ./examples/kv -bug stale-read( -duration \S+)? -replay `+m[1]+"$", out)
 	require.Regexp(t, figures, out)
 	assert.Equal(t, m[1], figures.FindStringSubmatch(out)[1], "the sweep stopped at the found seed")
 
@@ -52,7 +52,7 @@ func TestKV_FindsStaleRead(t *testing.T) {
 
 // A replay prints the same bytes every time.
 func TestKV_ReplayIsIdentical(t *testing.T) {
-	o := kv.Options{Replay: 4, Bugs: kv.Bugs{StaleRead: true}}
+	o := kv.Options{Replay: 4, Bugs: kv.Bugs{StaleRead: true}, Duration: testDuration}
 	first := run(t, o)
 	assert.Equal(t, first, run(t, o))
 	assert.Contains(t, first, "verdict: ")
@@ -62,7 +62,7 @@ func TestKV_ReplayIsIdentical(t *testing.T) {
 
 // Without a bug, every seed of the sweep is linearizable.
 func TestKV_NoBugPasses(t *testing.T) {
-	out := run(t, kv.Options{Seeds: noBugSeeds})
+	out := run(t, kv.Options{Seeds: noBugSeeds, Duration: testDuration})
 	t.Log(out)
 	assert.Contains(t, out, "failures=0 undecided=0\n")
 	require.Regexp(t, figures, out)
@@ -77,7 +77,7 @@ func TestKV_BadInput(t *testing.T) {
 		{kv.Options{}, "-seeds 0"},
 		{kv.Options{Seeds: 1, Clients: -1}, "-clients -1"},
 		{kv.Options{Seeds: 1, Duration: -1}, "-duration -1ns"},
-		{kv.Options{Replay: 1, Trace: filepath.Join(t.TempDir(), "no", "such", "dir", "kv")}, "no such file"},
+		{kv.Options{Replay: 1, Trace: filepath.Join(t.TempDir(), "no", "such", "dir", "kv")}, "no directory"},
 	} {
 		assert.ErrorContains(t, kv.Command(&strings.Builder{}, tt.o), tt.want)
 	}

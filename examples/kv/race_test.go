@@ -2,6 +2,11 @@
 
 package main
 
-// noBugSeeds is how many seeds TestKV_NoBugPasses sweeps: few under the
-// race detector, which slows a run about tenfold.
-const noBugSeeds = 5
+import "time"
+
+// Under the race detector, which slows a run about tenfold, the tests
+// sweep fewer and shorter runs.
+const (
+	noBugSeeds   = 5
+	testDuration = 2 * time.Second
+)

@@ -70,6 +70,8 @@ func (c *Client) clock() iface.Time {
 
 // Do runs one operation and returns its record. The error is not nil only
 // if the client's conn failed; the record then ends Unknown.
+//
+//greenshim:sim
 func (c *Client) Do(in Input) (Record, error) {
 	clock := c.clock()
 	c.seq++

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,11 @@ func Command(w io.Writer, o Options) error {
 		return fmt.Errorf("-clients %d: need at least one client", o.Clients)
 	case o.Duration < 0:
 		return fmt.Errorf("-duration %v is negative", o.Duration)
+	}
+	if o.Trace != "" {
+		if fi, err := os.Stat(filepath.Dir(o.Trace)); err != nil || !fi.IsDir() {
+			return fmt.Errorf("-trace %s: no directory %s to write the pictures in", o.Trace, filepath.Dir(o.Trace))
+		}
 	}
 	if o.Replay != 0 {
 		res, err := o.traced(w, o.Replay)

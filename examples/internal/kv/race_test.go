@@ -2,6 +2,11 @@
 
 package kv_test
 
-// sweepSeeds is how many seeds TestScenario_Linearizable sweeps: few under
-// the race detector, which slows a run about tenfold.
-const sweepSeeds = 5
+import "time"
+
+// Under the race detector, which slows a run about tenfold, the tests
+// sweep fewer and shorter runs.
+const (
+	sweepSeeds   = 5
+	testDuration = 2 * time.Second
+)

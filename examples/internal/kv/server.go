@@ -135,6 +135,8 @@ func (s *Server) clock() iface.Time {
 
 // Serve runs the replica until its conn fails (is closed): it returns that
 // error.
+//
+//greenshim:sim
 func (s *Server) Serve() error {
 	clock := s.clock()
 	next := clock.Now().Add(s.cfg.Tick)

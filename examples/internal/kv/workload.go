@@ -37,6 +37,8 @@ func (w *Workload) Next(id int, seq uint64) Input {
 // Run runs c's operations until w.Until and returns their records (the
 // last one included if it ends after Until). The error is c's conn
 // failing.
+//
+//greenshim:sim
 func (c *Client) Run(w *Workload) ([]Record, error) {
 	if w == nil || w.Rand == nil {
 		return nil, fmt.Errorf("kv: Client.Run needs a Workload with a Rand")

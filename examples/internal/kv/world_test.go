@@ -12,9 +12,6 @@ import (
 	"github.com/greenshim/greenshim/green/greentest"
 )
 
-// A short run: the tests sweep many.
-const testDuration = 3 * time.Second
-
 func TestScenario_Linearizable(t *testing.T) {
 	greentest.Sweep(t, sweepSeeds, func(t *testing.T, seed uint64) {
 		res := kv.Scenario{Seed: seed, Duration: testDuration}.Run()
@@ -31,7 +28,7 @@ func TestScenario_FindsPlantedBugs(t *testing.T) {
 			bugs, err := kv.ParseBugs(bug)
 			require.NoError(t, err)
 			seed, err := greentest.Find(greentest.Range(1, 100), func(seed uint64) error {
-				return kv.Scenario{Seed: seed, Bugs: bugs}.Run().Err
+				return kv.Scenario{Seed: seed, Bugs: bugs, Duration: testDuration}.Run().Err
 			})
 			var nle *kv.NotLinearizableError
 			require.ErrorAs(t, err, &nle, "no seed of 100 found the bug")
