@@ -39,8 +39,10 @@ func (o Options) flags() string {
 	return b.String()
 }
 
+// scenario is the run of seed: through the registry, as code that does
+// not know it is simulated.
 func (o Options) scenario(seed uint64) Scenario {
-	return Scenario{Seed: seed, Bugs: o.Bugs, Clients: o.Clients, Duration: o.Duration}
+	return Scenario{Seed: seed, Bugs: o.Bugs, Clients: o.Clients, Duration: o.Duration, Registry: true}
 }
 
 // Command runs the example: a sweep of seeds, or the replay of one.

@@ -54,7 +54,7 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 			r.plan("partition %s | %s", side, rest)
 		case p < 5: // crash a replica, if none is down; it restarts later
 			i := rng.IntN(3)
-			if slices.Contains(r.pcs, nil) {
+			if slices.Contains(r.serving, nil) {
 				continue
 			}
 			r.down(i)
@@ -62,10 +62,8 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 			r.plan("crash %s", replicas[i])
 		case p < 6: // restart the replicas that are down
 			for i := range 3 {
-				if r.pcs[i] == nil {
-					if err := r.up(i); err != nil {
-						return err
-					}
+				if !r.isUp(i) {
+					r.up(i)
 					r.mark(i, "restart")
 					r.plan("restart %s", replicas[i])
 				}
@@ -85,10 +83,8 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 	r.w.SetDefaultLink(sim.Link{Latency: time.Millisecond, Jitter: 2 * time.Millisecond})
 	r.plan("heal (the end)")
 	for i := range 3 {
-		if r.pcs[i] == nil {
-			if err := r.up(i); err != nil {
-				return err
-			}
+		if !r.isUp(i) {
+			r.up(i)
 			r.mark(i, "restart")
 			r.plan("restart %s", replicas[i])
 		}

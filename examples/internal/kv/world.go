@@ -12,6 +12,8 @@ import (
 
 	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim"
+	"github.com/greenshim/greenshim/iface"
+	"github.com/greenshim/greenshim/registry"
 )
 
 // Port is the replicas' UDP port in a simulated world.
@@ -34,8 +36,16 @@ type Scenario struct {
 	Clients  int           // zero means 4
 	Duration time.Duration // of world time in which clients start operations; zero means 10s
 	// Trace, if set, records the run: the hub's greenlets, the world's
-	// messages and faults, and the store's own marks (see Result).
+	// messages and faults, and the store's own marks (see StaleRead).
 	Trace *green.Trace
+	// Registry installs the world's modules in the registry for the run
+	// (and puts the previous ones back after), so that replicas and
+	// clients look their socket and time modules up there, as code that
+	// does not know it is simulated does: the world's socket module
+	// dispatches each call to the calling greenlet's host. Without it
+	// they are handed their host's modules. The run is the same either
+	// way. Runs with Registry must not overlap, in one process.
+	Registry bool
 }
 
 // Result is what a run did.
@@ -100,6 +110,14 @@ func (s Scenario) Run() *Result {
 	defer w.Close()
 	defer hub.Close() // first: nothing is left to kill, but if something is, it unwinds in a live world
 	r := &run{s: s, w: w, tr: tr, res: res}
+	if s.Registry {
+		restore, err := install(w)
+		if err != nil {
+			res.Err = err
+			return res
+		}
+		defer restore()
+	}
 	err := hub.Run(r.main)
 	if err == nil {
 		err = Check(res.History)
@@ -123,14 +141,14 @@ type run struct {
 	res   *Result
 	start time.Time
 
-	hosts   []*sim.Host // the replicas'
-	peers   []net.Addr
-	disks   []*Durable
-	servers []*Server
-	pcs     []net.PacketConn // nil while a replica is down
-	serving []*green.Greenlet
-	seeds   []uint64 // each replica's election-timeout seed
-	restart int      // how many restarts so far, for fresh seeds
+	hosts    []*sim.Host // the replicas'
+	peers    []net.Addr
+	disks    []*Durable
+	servers  []*Server         // nil until a replica's greenlet has made it, and while it is down
+	serving  []*green.Greenlet // nil while a replica is down
+	seeds    []uint64          // each replica's election-timeout seed
+	restarts int               // how many starts so far, for fresh seeds
+	errs     []error
 }
 
 // main builds the world, runs clients and nemesis until the clients are
@@ -157,24 +175,21 @@ func (r *run) main() error {
 		r.disks = append(r.disks, new(Durable))
 	}
 	r.servers = make([]*Server, 3)
-	r.pcs = make([]net.PacketConn, 3)
 	r.serving = make([]*green.Greenlet, 3)
 	for i := range 3 {
-		if err := r.up(i); err != nil {
-			return err
-		}
+		r.up(i)
 	}
 	until := r.start.Add(r.s.Duration)
 	clients := make([]*green.Greenlet, r.s.Clients)
 	for i := range clients {
 		h := r.w.MustAddHost(fmt.Sprintf("c%d", i+1))
 		clients[i] = h.Go(func() error {
-			pc, err := h.Socket().ListenPacket("udp", ":0")
+			pc, err := r.socket(h).ListenPacket("udp", ":0")
 			if err != nil {
 				return err
 			}
 			defer pc.Close()
-			c, err := NewClient(pc, ClientConfig{ID: i, Servers: r.peers, Start: r.start, Time: r.w.Time(), OpTimeout: OpTimeout})
+			c, err := NewClient(pc, ClientConfig{ID: i, Servers: r.peers, Start: r.start, Time: r.clock(), OpTimeout: OpTimeout})
 			if err != nil {
 				return err
 			}
@@ -182,17 +197,35 @@ func (r *run) main() error {
 		})
 	}
 	nem := green.Spawn(func() error { return r.nemesis(rand.New(rand.NewPCG(nemesisSeed, 1)), until) })
-	var errs []error
 	for _, c := range clients {
-		errs = append(errs, c.Join())
+		r.errs = append(r.errs, c.Join())
 	}
-	errs = append(errs, nem.Join())
+	r.errs = append(r.errs, nem.Join())
 	for i := range 3 {
 		r.down(i)
 	}
 	r.res.SimTime = r.w.Now().Sub(r.start)
 	sortHistory(r.res.History)
-	return errors.Join(errs...)
+	return errors.Join(r.errs...)
+}
+
+// socket is the socket module of host h, as the replicas and clients get
+// it: the registry's (the world's, dispatching to the calling greenlet's
+// host) with Scenario.Registry, else h's own.
+func (r *run) socket(h *sim.Host) iface.Socket {
+	if r.s.Registry {
+		return registry.Socket()
+	}
+	return h.Socket()
+}
+
+// clock is the time module for the replicas' and clients' configs: nil
+// (registry.Time(), the world's) with Scenario.Registry.
+func (r *run) clock() iface.Time {
+	if r.s.Registry {
+		return nil
+	}
+	return r.w.Time()
 }
 
 func (r *run) collect(recs []Record, err error) error {
@@ -200,37 +233,46 @@ func (r *run) collect(recs []Record, err error) error {
 	return err
 }
 
-// up starts replica i on its host, on its disk.
+// up starts replica i on its host, on its disk: a greenlet on the host
+// opens the replica's socket and serves until it is killed.
 //
 //greenshim:sim
-func (r *run) up(i int) error {
+func (r *run) up(i int) {
 	h := r.hosts[i]
-	pc, err := h.Socket().ListenPacket("udp", fmt.Sprintf(":%d", Port))
-	if err != nil {
-		return err
-	}
-	seed := r.seeds[i] + uint64(r.restart)
-	r.restart++
-	srv, err := NewServer(pc, Config{ID: i, Peers: r.peers, Time: r.w.Time(), Bugs: r.s.Bugs, Durable: r.disks[i],
-		Rand: rand.New(rand.NewPCG(seed, 2)), Note: func(kind, what string) { r.note(i, kind, what) }})
-	if err != nil {
-		pc.Close()
-		return err
-	}
-	r.servers[i], r.pcs[i] = srv, pc
-	r.serving[i] = h.Go(func() error { srv.Serve(); return nil })
-	return nil
+	cfg := Config{ID: i, Peers: r.peers, Time: r.clock(), Bugs: r.s.Bugs, Durable: r.disks[i],
+		Rand: rand.New(rand.NewPCG(r.seeds[i]+uint64(r.restarts), 2)), Note: func(kind, what string) { r.note(i, kind, what) }}
+	r.restarts++
+	r.serving[i] = h.Go(func() error {
+		pc, err := r.socket(h).ListenPacket("udp", fmt.Sprintf(":%d", Port))
+		if err != nil {
+			return err
+		}
+		defer pc.Close()
+		srv, err := NewServer(pc, cfg)
+		if err != nil {
+			return err
+		}
+		r.servers[i] = srv
+		srv.Serve() // until killed: nothing else closes its socket
+		return nil
+	})
 }
 
+// isUp reports whether replica i runs.
+func (r *run) isUp(i int) bool { return r.serving[i] != nil }
+
 // down stops replica i as a crash would: its greenlet is killed where it
-// waits and its socket closed; its Durable survives.
+// waits (its socket closed as it unwinds); its Durable survives.
 func (r *run) down(i int) {
-	if r.pcs[i] == nil {
+	g := r.serving[i]
+	if g == nil {
 		return
 	}
-	r.serving[i].Kill()
-	r.pcs[i].Close()
-	r.pcs[i], r.servers[i] = nil, nil
+	g.Kill()
+	if err := g.Err(); err != nil {
+		r.errs = append(r.errs, fmt.Errorf("replica n%d: %w", i+1, err))
+	}
+	r.serving[i], r.servers[i] = nil, nil
 }
 
 // note marks the store's moments in the trace. A local read (the planted
@@ -250,4 +292,22 @@ func (r *run) note(i int, kind, what string) {
 	}
 	r.tr.Add(green.TraceEvent{At: r.tr.Now(), Kind: green.TraceKind("kv." + kind), Host: r.hosts[i].Name(),
 		What: fmt.Sprintf("%s t%d %s", kind, r.disks[i].term, what)})
+}
+
+// install makes w's socket and time modules the registry's, and returns
+// the function that puts the previous ones back.
+func install(w *sim.World) (restore func(), err error) {
+	prevTime, _, err := registry.Swap(registry.TimeModule, w.Time())
+	if err != nil {
+		return nil, fmt.Errorf("kv: installing the world's modules: %w", err)
+	}
+	prevSock, _, err := registry.Swap(registry.SocketModule, w.Socket())
+	if err != nil {
+		registry.Swap(registry.TimeModule, prevTime)
+		return nil, fmt.Errorf("kv: installing the world's modules: %w", err)
+	}
+	return func() {
+		registry.Swap(registry.SocketModule, prevSock)
+		registry.Swap(registry.TimeModule, prevTime)
+	}, nil
 }

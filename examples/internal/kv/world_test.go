@@ -10,6 +10,8 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/kv"
 	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/greentest"
+	"github.com/greenshim/greenshim/green/sim"
+	"github.com/greenshim/greenshim/registry"
 )
 
 func TestScenario_Linearizable(t *testing.T) {
@@ -51,6 +53,22 @@ func TestScenario_Replays(t *testing.T) {
 	})
 	require.NotNil(t, first)
 	assert.NotZero(t, first.TraceHash)
+}
+
+// Replicas and clients that look their modules up in the registry, where
+// the world's dispatch to the calling greenlet's host, run as they do with
+// their host's modules handed to them.
+func TestScenario_Registry(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		s := kv.Scenario{Seed: seed, Bugs: kv.Bugs{StaleRead: true}, Duration: testDuration}
+		handed := s.Run()
+		s.Registry = true
+		looked := s.Run()
+		require.NotEmpty(t, handed.History)
+		assert.Equal(t, handed.Hash, looked.Hash, "seed %d", seed)
+	}
+	_, still := registry.Socket().(*sim.Socket)
+	assert.False(t, still, "the registry was not restored")
 }
 
 func TestScenario_BadInput(t *testing.T) {
