@@ -24,7 +24,7 @@ func run(t *testing.T, o kv.Options) string {
 	return out.String()
 }
 
-var figures = regexp.MustCompile(`(?m)^seeds=(\d+) seeds_per_s=[\d.]+ sim_s_per_wall_s=\d+$`)
+var figures = regexp.MustCompile(`(?m)^seeds=(\d+) seeds_per_s=[\d.]+ sim_s_per_wall_s=\d+ sim_s_per_cpu_s=\d+$`)
 
 // The sweep finds the stale read within 100 seeds, replays the seed
 // identically, and draws a page with the partition and the read.
