@@ -20,6 +20,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/db"
 	"github.com/greenshim/greenshim/examples/internal/echo"
 	"github.com/greenshim/greenshim/examples/internal/handoff"
+	"github.com/greenshim/greenshim/examples/internal/kv"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
 	"github.com/greenshim/greenshim/examples/internal/procpool"
@@ -87,6 +88,13 @@ var stops = []stop{
 			cfg := procpool.Config{Workers: 5, Tasks: 10, Scale: 300 * time.Millisecond, Count: 50, Seed: 1, Modes: procpool.Modes}
 			_, err := procpool.Run(w, cfg)
 			return err
+		}},
+	{"kv", "A Raft-replicated key-value store on three hosts of a simulated world, four clients and a nemesis (partitions, crashes, slow links), all drawn from one seed and checked for linearizability with porcupine: the sweep finds the planted stale read (a leader cut off by a partition goes on serving reads) and replays the seed bit for bit; without the bug, 20 seeds pass. examples/kv sweeps 1,000 and draws the failing run (-trace).",
+		func(w io.Writer) error {
+			if err := kv.Command(w, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}}); err != nil {
+				return err
+			}
+			return kv.Command(w, kv.Options{Seeds: 20})
 		}},
 }
 
