@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"io"
 	"net"
 	"net/netip"
@@ -69,7 +70,7 @@ func sortedConns(m map[*Conn]struct{}) []*Conn {
 	for c := range m {
 		cs = append(cs, c)
 	}
-	slices.SortFunc(cs, func(a, b *Conn) int { return int(a.id - b.id) })
+	slices.SortFunc(cs, func(a, b *Conn) int { return cmp.Compare(a.id, b.id) })
 	return cs
 }
 
@@ -93,7 +94,7 @@ func (c *Conn) opError(op string, err error) error {
 // once the peer has closed its side and everything before was read.
 func (c *Conn) Read(b []byte) (int, error) {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	for {
 		switch {
@@ -129,7 +130,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 // way.
 func (c *Conn) Write(b []byte) (int, error) {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	n := 0
 	for {
@@ -229,7 +230,7 @@ func (c *Conn) resetLocked() {
 // arrives for a closed conn is answered with a reset.
 func (c *Conn) Close() error {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if c.closed {
 		return c.opError("close", net.ErrClosed)
@@ -268,7 +269,7 @@ func (c *Conn) closeLocked() {
 // has read what was sent; c may still read.
 func (c *Conn) CloseWrite() error {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if c.closed {
 		return c.opError("close", net.ErrClosed)
@@ -287,7 +288,7 @@ func (c *Conn) CloseWrite() error {
 // arrives from now on is answered with a reset.
 func (c *Conn) CloseRead() error {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if c.closed {
 		return c.opError("close", net.ErrClosed)
@@ -302,7 +303,7 @@ func (c *Conn) CloseRead() error {
 // makes Close reset the connection; any other value is a normal close.
 func (c *Conn) SetLinger(sec int) error {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if c.closed {
 		return c.opError("set", net.ErrClosed)
@@ -343,7 +344,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error { return c.setDeadline(t, fal
 
 func (c *Conn) setDeadline(t time.Time, r, wr bool) error {
 	w := c.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if c.closed {
 		return c.opError("set", net.ErrClosed)

@@ -43,7 +43,7 @@ func (w *World) SetLinkOneWay(from, to string, l Link) {
 	if err := l.check(); err != nil {
 		panic("sim: SetLink: " + err.Error())
 	}
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	hs := w.hostsLocked(from, to)
 	k := w.linkLocked(hs[0], hs[1])
@@ -59,7 +59,7 @@ func (w *World) SetDefaultLink(l Link) {
 	if err := l.check(); err != nil {
 		panic("sim: SetDefaultLink: " + err.Error())
 	}
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	w.cfg.Link = l
 	for _, k := range w.links {
@@ -91,7 +91,7 @@ func (w *World) Heal(a, b []string) {
 
 // HealAll undoes every partition.
 func (w *World) HealAll() {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	for _, l := range w.sortedLinksLocked() {
 		if l.down {
@@ -105,7 +105,7 @@ func (w *World) HealAll() {
 }
 
 func (w *World) partition(a, b []string, down, both bool) {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	ha, hb := w.hostsLocked(a...), w.hostsLocked(b...)
 	set := func(x, y *Host) {
@@ -142,7 +142,7 @@ func (w *World) partition(a, b []string, down, both bool) {
 // world time (FoundationDB's clog): packets are delayed, not lost, and
 // go on in order when the clog ends.
 func (w *World) Clog(host string, d time.Duration) {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	h := w.hostsLocked(host)[0]
 	for _, o := range w.hosts {
@@ -158,7 +158,7 @@ func (w *World) Clog(host string, d time.Duration) {
 
 // ClogLink holds what host from sends to host to for d of world time.
 func (w *World) ClogLink(from, to string, d time.Duration) {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	hs := w.hostsLocked(from, to)
 	w.clogLocked(w.linkLocked(hs[0], hs[1]), d)
@@ -191,7 +191,7 @@ func (w *World) Hold(from, to string) { w.hold(from, to, true) }
 func (w *World) Release(from, to string) { w.hold(from, to, false) }
 
 func (w *World) hold(from, to string, on bool) {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	hs := w.hostsLocked(from, to)
 	l := w.linkLocked(hs[0], hs[1])
@@ -212,7 +212,7 @@ func (w *World) hold(from, to string, on bool) {
 // every conn of host a), as a middlebox or a crash would: both ends fail
 // with ECONNRESET at once, and what was in flight is lost.
 func (w *World) Reset(a, b string) {
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	hs := w.hostsLocked(a, b)
 	for _, c := range sortedConns(hs[0].conns) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/greenshim/greenshim/green"
@@ -303,13 +304,24 @@ func (h *Host) ephemeralLocked(proto int) (uint16, bool) {
 
 // closeAllLocked closes everything the host has open (the world closes).
 func (h *Host) closeAllLocked() {
-	for _, l := range h.listeners {
-		l.closeLocked()
+	for _, ap := range sortedKeys(h.listeners) {
+		h.listeners[ap].closeLocked()
 	}
-	for _, u := range h.udps {
-		u.closeLocked()
+	for _, ap := range sortedKeys(h.udps) {
+		h.udps[ap].closeLocked()
 	}
-	for c := range h.conns {
+	for _, c := range sortedConns(h.conns) {
 		c.closeLocked()
 	}
+}
+
+// sortedKeys returns m's addresses in order: the world never lets Go's
+// map order decide what happens first.
+func sortedKeys[V any](m map[netip.AddrPort]V) []netip.AddrPort {
+	ks := make([]netip.AddrPort, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.SortFunc(ks, func(a, b netip.AddrPort) int { return a.Compare(b) })
+	return ks
 }

@@ -36,7 +36,7 @@ func (l *Listener) opError(err error) error {
 // Accept waits for a connection and returns it, a *Conn.
 func (l *Listener) Accept() (net.Conn, error) {
 	w := l.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	for {
 		switch {
@@ -60,7 +60,7 @@ func (l *Listener) Accept() (net.Conn, error) {
 // conns not yet accepted are reset.
 func (l *Listener) Close() error {
 	w := l.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if l.closed {
 		return &net.OpError{Op: "close", Net: "tcp", Addr: l.tcp, Err: net.ErrClosed}
@@ -90,7 +90,7 @@ func (l *Listener) Addr() net.Addr { return l.tcp }
 // SetDeadline sets the deadline of Accept, a time on the world's clock.
 func (l *Listener) SetDeadline(t time.Time) error {
 	w := l.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if l.closed {
 		return l.opError(net.ErrClosed)
@@ -123,7 +123,7 @@ func (h *Host) listenerForLocked(dst netip.AddrPort) *Listener {
 // listenTCP binds a listener on h at ap (port 0: an ephemeral one).
 func (h *Host) listenTCP(network string, ap netip.AddrPort) (*Listener, error) {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	fail := func(err error) (*Listener, error) {
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: net.TCPAddrFromAddrPort(ap), Err: err}
@@ -165,7 +165,7 @@ func (h *Host) listenerClashLocked(ip netip.Addr, port uint16) bool {
 // dialTCP connects from h to dst.
 func (h *Host) dialTCP(ctx context.Context, network string, dst netip.AddrPort) (*Conn, error) {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	fail := func(err error) (*Conn, error) {
 		return nil, &net.OpError{Op: "dial", Net: network, Addr: net.TCPAddrFromAddrPort(dst), Err: err}

@@ -49,7 +49,7 @@ func (u *UDPConn) opError(op string, addr net.Addr, err error) error {
 // connected to remote if it is valid.
 func (h *Host) listenUDP(network string, ap, remote netip.AddrPort) (*UDPConn, error) {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	op := "listen"
 	if remote.IsValid() {
@@ -122,7 +122,7 @@ func (u *UDPConn) Read(b []byte) (int, error) {
 
 func (u *UDPConn) read(b []byte, op string) (int, netip.AddrPort, error) {
 	w := u.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	for {
 		switch {
@@ -170,7 +170,7 @@ func (u *UDPConn) Write(b []byte) (int, error) {
 
 func (u *UDPConn) send(b []byte, dst netip.AddrPort, addr net.Addr) (int, error) {
 	w := u.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	switch {
 	case u.closed:
@@ -215,7 +215,7 @@ func datagramArrives(p *packet) {
 // Close closes the socket: waiting reads fail with net.ErrClosed.
 func (u *UDPConn) Close() error {
 	w := u.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if u.closed {
 		return u.opError("close", nil, net.ErrClosed)
@@ -258,7 +258,7 @@ func (u *UDPConn) SetWriteDeadline(t time.Time) error { return u.setDeadline(t, 
 
 func (u *UDPConn) setDeadline(t time.Time, r, wr bool) error {
 	w := u.w
-	w.mu.Lock()
+	w.enter()
 	defer w.unlockRun()
 	if u.closed {
 		return u.opError("set", nil, net.ErrClosed)

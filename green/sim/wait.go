@@ -16,6 +16,16 @@ type waiter struct {
 	gw         green.Waiter
 	next, prev *waiter
 	in         *waitList
+	outside    *World // a goroutine waiting in a world of greenlets: see touch.go
+}
+
+// wake wakes wt; a goroutine woken in a world of greenlets holds the
+// hub's virtual time from this moment (touch.go).
+func (wt *waiter) wake() {
+	if wt.outside != nil {
+		wt.outside.touchLocked()
+	}
+	wt.gw.Wake()
 }
 
 // waitList is an intrusive FIFO of waiters. Guarded by the world's lock.
@@ -55,14 +65,14 @@ func (l *waitList) remove(wt *waiter) {
 // wakeAll wakes every waiter of l; they stay listed until they run.
 func (l *waitList) wakeAll() {
 	for wt := l.head; wt != nil; wt = wt.next {
-		wt.gw.Wake()
+		wt.wake()
 	}
 }
 
 // wakeOne wakes the first waiter of l.
 func (l *waitList) wakeOne() {
 	if l.head != nil {
-		l.head.gw.Wake()
+		l.head.wake()
 	}
 }
 
@@ -84,19 +94,27 @@ func (w *World) waitLocked(l *waitList, deadline int64, what string) (err error)
 	l.push(wt)
 	var dl *event
 	if deadline > 0 {
-		dl = w.atLocked(deadline, func() { wt.gw.Wake() })
+		dl = w.atLocked(deadline, wt.wake)
 	}
 	// A greenlet of another hub than the world's (or of any hub, in a
 	// world of goroutines) is woken by a goroutine its hub cannot see:
 	// its hub must neither declare a deadlock nor jump virtual time.
 	var release func()
-	if g := green.Current(); g != nil && g.Hub() != w.hub {
+	g := green.Current()
+	if g != nil && g.Hub() != w.hub {
 		release = g.Hub().Hold()
+	}
+	wt.outside = nil
+	if w.hub != nil && (g == nil || g.Hub() != w.hub) {
+		wt.outside = w
 	}
 	w.mu.Unlock()
 	defer func() {
 		if release != nil {
 			release()
+		}
+		if w.hub != nil {
+			w.touchIfOutside()
 		}
 		w.mu.Lock()
 		l.remove(wt)

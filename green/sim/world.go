@@ -106,6 +106,8 @@ type World struct {
 	thens    []func()  // Verdict.Then functions to run once unlocked
 	nextAddr uint32    // automatic addresses given so far
 
+	touch touchState // goroutines in a world of greenlets (touch.go)
+
 	// The driver (clock.go).
 	drv     green.Waiter // mode Greenlets: the driver greenlet's
 	drvOn   bool         // the driver greenlet runs (or is spawned)
