@@ -91,13 +91,22 @@ func writePageOpts(t *testing.T, tr *green.Trace, opts timeline.Options) (string
 	return savePage(t, buf.Bytes())
 }
 
+// savePage writes a page into the test's artifact directory (kept by go
+// test -artifacts) and returns its path and URL.
 func savePage(t *testing.T, b []byte) (string, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "world.html")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	f, err := os.CreateTemp(t.ArtifactDir(), "page-*.html")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return path, "file://" + path
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Name(), "file://" + f.Name()
 }
 
 func hasClass(n *html.Node, classes ...string) bool {
@@ -251,9 +260,9 @@ func TestWriteHTML_ChromiumReportsScriptErrors(t *testing.T) {
 // directory (go test -artifacts keeps it under -outputdir).
 func TestWriteHTML_ChromiumScreenshot(t *testing.T) {
 	t.Parallel() // each waits mostly on its own browser
-	_, url := writePage(t, world(), nil)
+	page, url := writePage(t, world(), nil)
 	shot := filepath.Join(t.ArtifactDir(), "world.png")
-	browse(t, url, "--screenshot="+shot, "--window-size=1280,800")
+	browse(t, url, "--screenshot="+shot, "--window-size=1280,1000")
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatalf("no screenshot: %v", err)
@@ -263,8 +272,8 @@ func TestWriteHTML_ChromiumScreenshot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the screenshot: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 800 {
-		t.Errorf("the screenshot is %v, want 1280x800", b)
+	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 1000 {
+		t.Errorf("the screenshot is %v, want 1280x1000", b)
 	}
 	near := func(r, g, b uint32, want [3]uint32) bool {
 		d := func(x, y uint32) uint32 {
@@ -290,5 +299,5 @@ func TestWriteHTML_ChromiumScreenshot(t *testing.T) {
 	if blue < 1000 || red < 200 {
 		t.Errorf("the screenshot has %d message-blue and %d drop-red pixels: the picture is not in it (%s)", blue, red, shot)
 	}
-	t.Logf("screenshot: %s (%d blue, %d red pixels)", shot, blue, red)
+	t.Logf("screenshot: %s (%d blue, %d red pixels) of %s", shot, blue, red, page)
 }

@@ -35,10 +35,11 @@
 //     label on the arrow (keep it short: "SYN", "put x=1"); Note is shown on
 //     hover.
 //   - "partition" cuts hosts apart and "heal" joins them again. What names
-//     the hosts: "a,b|c" (or "a,b -> c" for one way) cuts every host on the
-//     left from every host on the right; a plain list "b,c" cuts them from
-//     the event's Host; nothing cuts Host from all. A heal names the same
-//     way what it joins, or, with neither Host nor What, heals everything.
+//     the hosts: "a,b|c" or "[a b]<>[c]" (or "a>c", "a -> c" for one way)
+//     cuts every host on the left from every host on the right; a plain
+//     list "b,c" cuts them from the event's Host; nothing cuts Host from
+//     all. A heal names the same way what it joins, or, with no Host and
+//     What "" or "all", heals everything.
 //   - "crash" takes Host down until "restart" (or "recover").
 //   - Anything else ("buggify", "clog", "dns.fail", ...) is a fault point,
 //     marked on its Host's lane with What as its label.

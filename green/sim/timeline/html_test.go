@@ -23,6 +23,7 @@ type pageData struct {
 	Title  string `json:"title"`
 	Events int    `json:"events"`
 	Shown  int    `json:"shown"`
+	Hidden int    `json:"hidden"`
 	Lanes  []struct {
 		Name  string `json:"name"`
 		Deflt bool   `json:"deflt"`
@@ -225,6 +226,8 @@ func TestWriteHTML_Partitions(t *testing.T) {
 		{"list from host", []ev{{"partition", "a", "b c"}, {"heal", "a", "b"}}, []pair{{"a", "b", false}, {"a", "c", true}}},
 		{"host from all", []ev{{"partition", "c", ""}, {"heal", "c", ""}}, []pair{{"c", "", false}}},
 		{"twice is once", []ev{{"partition", "a", "b"}, {"partition", "", "b|a"}}, []pair{{"a", "b", true}}},
+		{"as green/sim writes it", []ev{{"partition", "", "[a b]<>[c]"}, {"heal", "", "[b]<>[c]"}, {"heal", "", "all"}}, []pair{{"a", "c", false}, {"b", "c", false}}},
+		{"one way, green/sim", []ev{{"partition", "", "[a]>[b c]"}}, []pair{{"a", "b", true}, {"a", "c", true}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -236,6 +239,9 @@ func TestWriteHTML_Partitions(t *testing.T) {
 				tr.Add(green.TraceEvent{At: time.Duration(i+1) * time.Second, Kind: green.TraceKind(e.kind), Host: e.host, What: e.what})
 			}
 			_, _, d := page(t, tr, timeline.Options{})
+			if got := laneNames(d); !slices.Equal(got, []string{"a", "b", "c"}) {
+				t.Errorf("lanes %q, want a b c", got)
+			}
 			var got []pair
 			for _, p := range d.Parts {
 				b := ""
@@ -399,5 +405,23 @@ func TestWriteHTML_WorldOnHub(t *testing.T) {
 	// the client; main, on no host, spawns them): none is drawn.
 	if len(d.Links) != 0 {
 		t.Errorf("links between lanes: %+v", d.Links)
+	}
+}
+
+// A lane draws at most eight greenlets side by side; a ninth alive at the
+// same time is counted, not drawn; one that starts after another ended
+// takes its column.
+func TestWriteHTML_GreenletColumns(t *testing.T) {
+	tr := new(green.Trace)
+	for g := uint64(1); g <= 12; g++ {
+		tr.Add(green.TraceEvent{Kind: green.TraceSpawn, G: g, Host: "a", Name: fmt.Sprint("g", g)})
+	}
+	for g := uint64(1); g <= 12; g++ {
+		tr.Add(green.TraceEvent{At: time.Second, Kind: green.TraceEnd, G: g, Host: "a", What: "ok"})
+	}
+	tr.Add(green.TraceEvent{At: 2 * time.Second, Kind: green.TraceSpawn, G: 13, Host: "a", Name: "late"})
+	_, _, d := page(t, tr, timeline.Options{})
+	if len(d.Gs) != 9 || d.Hidden != 4 || d.Gs[8].Name != "late" {
+		t.Errorf("%d greenlets drawn (last %q), %d hidden; want 9 (8 and the late one), 4 hidden", len(d.Gs), d.Gs[len(d.Gs)-1].Name, d.Hidden)
 	}
 }

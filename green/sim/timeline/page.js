@@ -308,7 +308,8 @@
 			}
 			if (labelMsgs && m.label) {
 				var lx = x1 + (x2 - x1) * 0.5, ly = y1 + (y2 - y1) * 0.5;
-				el('text', { x: lx, y: ly - 4, 'text-anchor': 'middle', 'class': 'msg-label' }, grp, m.label + (m.drop ? ' ✗' : ''));
+				var text = m.label.length > 32 ? m.label.slice(0, 31) + '…' : m.label;
+				el('text', { x: lx, y: ly - 4, 'text-anchor': 'middle', 'class': 'msg-label' }, grp, text + (m.drop ? ' ✗' : ''));
 			}
 		});
 		// Marks: crashes, restarts, faults; a world-wide one across every lane.

@@ -39,7 +39,7 @@ func (m *model) pairs(e *green.TraceEvent) [][2]int {
 func (m *model) healed(e *green.TraceEvent, open [][2]int) map[[2]int]bool {
 	heal := map[[2]int]bool{}
 	switch {
-	case e.Host == "" && strings.TrimSpace(e.What) == "":
+	case e.Host == "" && (strings.TrimSpace(e.What) == "" || strings.TrimSpace(e.What) == "all"):
 		for _, p := range open {
 			heal[p] = true
 		}
@@ -58,9 +58,10 @@ func (m *model) healed(e *green.TraceEvent, open [][2]int) map[[2]int]bool {
 	return heal
 }
 
-// cutGroups splits "a,b|c" or "a -> c" into its two sides.
+// cutGroups splits "a,b|c", "[a b]<>[c]" (as green/sim writes it), or a
+// one-way "a>c" or "a -> c" into its two sides.
 func cutGroups(s string) (string, string, bool) {
-	for _, sep := range []string{"<->", "->", "|"} {
+	for _, sep := range []string{"<->", "<>", "->", "|", ">"} {
 		if a, b, ok := strings.Cut(s, sep); ok {
 			return a, b, true
 		}
@@ -68,6 +69,7 @@ func cutGroups(s string) (string, string, bool) {
 	return "", "", false
 }
 
+// hostList splits "a,b c" or "[a b]" into host names.
 func hostList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '[' || r == ']' })
 }

@@ -6,11 +6,13 @@ import (
 	"github.com/greenshim/greenshim/green"
 )
 
+// isDeliver reports whether k ends a message where it was meant to go.
 func isDeliver(k green.TraceKind) bool {
 	s := string(k)
 	return s == "deliver" || strings.HasSuffix(s, ".deliver") || strings.HasSuffix(s, ".recv")
 }
 
+// isDrop reports whether k ends a message lost on its way.
 func isDrop(k green.TraceKind) bool {
 	s := string(k)
 	return s == "drop" || strings.HasSuffix(s, ".drop")
