@@ -149,6 +149,7 @@ func (w *World) armLocked(at int64) {
 // events and sleeps on the hub's clock until the next, or ends when there
 // is none (armLocked starts another).
 func (w *World) drive() error {
+	onLife.Set(nil) // not of the life of the greenlet that armed it: a crash must not kill it
 	w.mu.Lock()
 	locked := true
 	defer func() {

@@ -26,6 +26,8 @@ type Host struct {
 	conns     map[*Conn]struct{}
 
 	sock *Socket
+
+	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
 }
 
 const (
@@ -183,8 +185,9 @@ func (h *Host) Addr() netip.Addr { return h.addrs[0] }
 // Socket returns the host's socket module.
 func (h *Host) Socket() *Socket { return h.sock }
 
-// Time returns the host's time module: the world's clock.
-func (h *Host) Time() iface.Time { return h.w.Time() }
+// Time returns the host's time module: the world's, read on the host's
+// clock (see SetClock).
+func (h *Host) Time() iface.Time { return hostTime{h: h, base: h.w.Time()} }
 
 // DNS returns the host's resolver: the world's names.
 func (h *Host) DNS() iface.DNS { return &resolver{h: h} }
@@ -222,8 +225,13 @@ func (h *Host) Go(fn func() error) *green.Greenlet {
 	if h.w.hub == nil {
 		panic("sim: Host.Go in a world of goroutines; use the host's modules from a goroutine")
 	}
+	l, down := h.lifeForSpawn()
+	if down {
+		fn = func() error { return errHostDown }
+	}
 	return h.w.hub.Spawn(func() error {
 		onHost.Set(h)
+		onLife.Set(l)
 		return fn()
 	})
 }
@@ -238,8 +246,13 @@ func (h *Host) Run(main func() error) error {
 	if h.w.hub == nil {
 		panic("sim: Host.Run in a world of goroutines; call the function yourself")
 	}
+	l, down := h.lifeForSpawn()
+	if down {
+		main = func() error { return errHostDown }
+	}
 	return h.w.hub.Run(func() error {
 		onHost.Set(h)
+		onLife.Set(l)
 		return main()
 	})
 }

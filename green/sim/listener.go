@@ -131,6 +131,9 @@ func (h *Host) listenTCP(network string, ap netip.AddrPort) (*Listener, error) {
 	if w.closed {
 		return fail(net.ErrClosed)
 	}
+	if err := h.downErrLocked("bind"); err != nil {
+		return fail(err)
+	}
 	if !ap.Addr().IsUnspecified() && !h.owns(ap.Addr()) {
 		return fail(os.NewSyscallError("bind", syscall.EADDRNOTAVAIL))
 	}
@@ -174,6 +177,9 @@ func (h *Host) dialTCP(ctx context.Context, network string, dst netip.AddrPort) 
 		return fail(net.ErrClosed)
 	}
 	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	if err := h.downErrLocked("connect"); err != nil {
 		return fail(err)
 	}
 	to := h.routeLocked(dst.Addr())

@@ -65,6 +65,9 @@ func (h *Host) listenUDP(network string, ap, remote netip.AddrPort) (*UDPConn, e
 	if w.closed {
 		return fail(net.ErrClosed)
 	}
+	if err := h.downErrLocked("bind"); err != nil {
+		return fail(err)
+	}
 	if !ap.Addr().IsUnspecified() && !h.owns(ap.Addr()) {
 		return fail(os.NewSyscallError("bind", syscall.EADDRNOTAVAIL))
 	}

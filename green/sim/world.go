@@ -115,6 +115,8 @@ type World struct {
 	timer   *time.Timer  // mode Goroutines
 	timerAt int64        // when timer fires, if armed
 	armed   bool         // timer is armed
+
+	x worldExt // fault points, plan and lives (buggify.go, plan.go, life.go)
 }
 
 // New makes a world. Bad input (a negative MTU or Buffer, a Hub with
@@ -194,6 +196,7 @@ func (w *World) Close() {
 	for _, h := range w.hosts {
 		h.closeAllLocked()
 	}
+	w.endLivesLocked()
 	w.drv.Wake()
 	w.mu.Unlock()
 	if w.owned {

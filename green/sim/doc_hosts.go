@@ -1,0 +1,78 @@
+// # Disks
+//
+// Each host has a disk, a [simdisk.Disk] made on first use (or as
+// [Host.SetDisk] says), whose durability model and faults are package
+// simdisk's. [Host.OS] is the host's iface.OS on it: its latencies are
+// waits on world time (a greenlet parks, a goroutine blocks durably), its
+// modification times are read on the host's clock, its chances are drawn
+// from a source seeded by the world's seed and the host's name, and its
+// host name and environment (HOSTNAME=name) are the host's own.
+//
+// # Crashes
+//
+// [Host.Start] boots a host with a main function; [Host.Crash] is a power
+// failure; [Host.Restart] runs main again on what the disk kept. Each run
+// of main is a life. At a crash, in this order and atomically for the
+// greenlets of the world's hub:
+//
+//  1. The life ends: main's context is cancelled with cause [ErrCrashed],
+//     [Host.Wait] returns ErrCrashed, and every later call into any host's
+//     modules from the life's greenlets (or into this host's from anyone,
+//     until Restart) fails: the disk with EIO, the network with ENETDOWN.
+//  2. The host's conns are closed (its own calls on them fail with
+//     net.ErrClosed) and each peer is sent a reset, which it sees as
+//     ECONNRESET once it arrives over the link; its listeners and UDP
+//     sockets are closed, so dials to it are refused.
+//  3. Its disk crashes (simdisk's Crash): what was not durable is lost,
+//     every file opened before fails with EIO from then on, and the
+//     environment starts again.
+//  4. With greenlets, every greenlet of the life (main, what it spawned,
+//     what Host.Go spawned on the host while it was up) is killed at its
+//     wait point, the caller last if it is one of them.
+//
+// What a user can rely on: a crash loses exactly what simdisk's model
+// says and nothing a crashed life does afterwards reaches the disk or the
+// network. What Go cannot give is a power failure's silence: killed
+// greenlets unwind and run their deferred calls (leaking them is not an
+// option), so deferred code runs, but its calls into the host's modules
+// fail, and whatever it does to memory shared with other hosts or the
+// test is its own business. Restart's main starts afresh; state kept in
+// Go variables across lives survives, as it would not on a machine.
+//
+// With goroutines (a world of goroutines, in a synctest bubble or not)
+// steps 1 to 3 are the same, but the world cannot stop goroutines: main
+// must return once its context is done, and so must what it started. The
+// fence in step 1 holds for the host's modules while it is down; once it
+// is restarted, a goroutine of the old life that kept going is not told
+// apart from the new one, except that its conns and files from before
+// the crash still fail. A call that is in progress in another goroutine at
+// the moment of the crash may take effect before or after it, as the
+// race it is.
+//
+// # Clocks
+//
+// [Host.SetClock] gives a host a clock offset and drift: [Host.Now] and
+// the host's Time module's Now, Since and Until read the world's time
+// skewed by them, so code that compares timestamps across hosts (leases,
+// last-writer-wins) can be tested. Timers, sleeps and timeouts last their
+// duration in world time and fire in the world's order of events; conn
+// deadlines are times on the world's clock.
+//
+// # Fault points
+//
+// [Buggify] is FoundationDB's BUGGIFY (package buggify): false outside a
+// simulation, and in one, true for a seeded subset of names, each firing
+// with a seeded probability. [World.BuggifyReport] (and [World.Report])
+// lists which points were enabled and how often each fired.
+//
+// # Fault plans
+//
+// A [Plan] states a test's faults as data in one place: link rates, disk
+// faults, clocks, fault-point rates, partitions over time and a crash
+// schedule. [World.Apply] applies it; [Plan.String] prints it as a
+// schedule, and [World.Report] prints it with the crashes and what they
+// lost, for printing with a failing run. Crashes, restarts, fired fault
+// points and clock changes are recorded in the world's trace (kinds
+// "crash", "restart", "buggify", "clock", with the host), beside the
+// network's, so the timeline picture shows them.
+package sim
