@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim"
 )
 
@@ -54,19 +53,16 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 			r.plan("partition %s | %s", side, rest)
 		case p < 5: // crash a replica, if none is down; it restarts later
 			i := rng.IntN(3)
-			if slices.Contains(r.serving, nil) {
+			if !r.allUp() {
 				continue
 			}
-			r.down(i)
-			r.mark(i, "crash")
+			if err := r.crash(i); err != nil {
+				return err
+			}
 			r.plan("crash %s", replicas[i])
 		case p < 6: // restart the replicas that are down
-			for i := range 3 {
-				if !r.isUp(i) {
-					r.up(i)
-					r.mark(i, "restart")
-					r.plan("restart %s", replicas[i])
-				}
+			if err := r.restartAll(); err != nil {
+				return err
 			}
 		case p < 7: // a slow, lossy network for a while
 			l := sim.Link{Latency: time.Duration(1+rng.IntN(20)) * time.Millisecond,
@@ -82,11 +78,26 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 	r.w.HealAll()
 	r.w.SetDefaultLink(sim.Link{Latency: time.Millisecond, Jitter: 2 * time.Millisecond})
 	r.plan("heal (the end)")
-	for i := range 3 {
-		if !r.isUp(i) {
-			r.up(i)
-			r.mark(i, "restart")
-			r.plan("restart %s", replicas[i])
+	return r.restartAll()
+}
+
+func (r *run) allUp() bool {
+	for _, h := range r.hosts {
+		if !h.Up() {
+			return false
+		}
+	}
+	return true
+}
+
+// restartAll restarts the replicas' hosts that are down.
+func (r *run) restartAll() error {
+	for _, h := range r.hosts {
+		if !h.Up() {
+			if err := h.Restart(); err != nil {
+				return err
+			}
+			r.plan("restart %s", h.Name())
 		}
 	}
 	return nil
@@ -98,7 +109,7 @@ func (r *run) leader() int {
 	l := -1
 	var term uint64
 	for i, s := range r.servers {
-		if s != nil && s.Status().Leader && s.Status().Term >= term {
+		if s != nil && r.hosts[i].Up() && s.Status().Leader && s.Status().Term >= term {
 			l, term = i, s.Status().Term
 		}
 	}
@@ -108,12 +119,4 @@ func (r *run) leader() int {
 func (r *run) plan(format string, args ...any) {
 	at := r.w.Now().Sub(r.start)
 	r.res.Plan = append(r.res.Plan, fmt.Sprintf("%12v ", at)+fmt.Sprintf(format, args...))
-}
-
-// mark records a crash or restart of replica i in the trace, as the world
-// would for a host's.
-func (r *run) mark(i int, kind string) {
-	if r.tr != nil {
-		r.tr.Add(green.TraceEvent{At: r.tr.Now(), Kind: green.TraceKind(kind), Host: r.hosts[i].Name(), What: r.hosts[i].Name()})
-	}
 }

@@ -57,6 +57,7 @@ type replica struct {
 	note  func(kind, what string) // see Config.Note
 
 	*Durable        // term, votedFor, log
+	cut      uint64 // the lowest length the log was cut to since the last save
 	commit   uint64 // volatile, as in Raft: relearned from the leader after a restart
 	applied  uint64
 
@@ -102,6 +103,7 @@ func newReplica(id, n int, d *Durable, rng *rand.Rand, bugs Bugs, note func(kind
 		sessions: map[uint64]session{},
 		waiting:  map[uint64]waiter{},
 	}
+	r.cut = uint64(len(d.log))
 	r.resetTimeout()
 	return r
 }
@@ -259,6 +261,7 @@ func (r *replica) appendEntries(m message) {
 				continue // already there: a duplicate or reordered append must not truncate
 			}
 			r.log = r.log[:at]
+			r.cut = min(r.cut, at)
 		}
 		r.log = append(r.log, e)
 	}

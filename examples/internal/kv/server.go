@@ -79,9 +79,12 @@ type Config struct {
 	Note func(kind, what string)
 	// Time is the clock; nil means registry.Time() at each use.
 	Time iface.Time
-	// Durable is the replica's disk: a Server restarted on the Durable of
-	// one that crashed rejoins with its term, vote and log. Nil means a
-	// new one.
+	// Storage, if set, is the replica's disk: its state is recovered from
+	// it and saved to it after every step, before any message the step
+	// produced is sent. Else Durable, if set, is its state in memory: a
+	// Server restarted on the Durable of one that was stopped rejoins
+	// with its term, vote and log. With neither it starts afresh.
+	Storage *Storage
 	Durable *Durable
 }
 
@@ -120,6 +123,9 @@ func NewServer(pc net.PacketConn, cfg Config) (*Server, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.New(rand.NewPCG(uint64(cfg.ID), 0))
 	}
+	if cfg.Storage != nil {
+		cfg.Durable = cfg.Storage.state
+	}
 	if cfg.Durable == nil {
 		cfg.Durable = new(Durable)
 	}
@@ -156,6 +162,12 @@ func (s *Server) Serve() error {
 		}
 		for now := clock.Now(); !now.Before(next); next = next.Add(s.cfg.Tick) {
 			s.r.tick()
+		}
+		if st := s.cfg.Storage; st != nil {
+			if err := st.save(s.r.Durable, s.r.cut); err != nil {
+				return err // the disk failed (or the host crashed): stop, as a replica that cannot keep its promises must
+			}
+			s.r.cut = uint64(len(s.r.log))
 		}
 		if err := s.flush(); err != nil {
 			return err

@@ -2,6 +2,7 @@ package kv
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -172,12 +173,12 @@ func (r *run) main() error {
 		h := r.w.MustAddHost(fmt.Sprintf("n%d", i+1))
 		r.hosts = append(r.hosts, h)
 		r.peers = append(r.peers, &net.UDPAddr{IP: h.Addr().AsSlice(), Port: Port})
-		r.disks = append(r.disks, new(Durable))
 	}
 	r.servers = make([]*Server, 3)
-	r.serving = make([]*green.Greenlet, 3)
 	for i := range 3 {
-		r.up(i)
+		if err := r.hosts[i].Start(r.life(i)); err != nil {
+			return err
+		}
 	}
 	until := r.start.Add(r.s.Duration)
 	clients := make([]*green.Greenlet, r.s.Clients)
@@ -201,10 +202,14 @@ func (r *run) main() error {
 		r.errs = append(r.errs, c.Join())
 	}
 	r.errs = append(r.errs, nem.Join())
-	for i := range 3 {
-		r.down(i)
-	}
 	r.res.SimTime = r.w.Now().Sub(r.start)
+	// The end: the replicas go down, and what is in flight lands, so that
+	// the run ends from inside with nothing left for Close to cut short
+	// (not counted in SimTime: nothing happens).
+	for i := range 3 {
+		r.errs = append(r.errs, r.crash(i))
+	}
+	r.w.Time().Sleep(time.Second)
 	sortHistory(r.res.History)
 	return errors.Join(r.errs...)
 }
@@ -233,46 +238,48 @@ func (r *run) collect(recs []Record, err error) error {
 	return err
 }
 
-// up starts replica i on its host, on its disk: a greenlet on the host
-// opens the replica's socket and serves until it is killed.
+// DataDir is where a replica keeps its write-ahead log on its host's disk.
+const DataDir = "/var/lib/kv"
+
+// life is replica i's main: each boot of its host runs it, on what the
+// host's disk kept. It recovers the replica's state from the disk, opens
+// its socket, and serves until a crash kills it.
 //
 //greenshim:sim
-func (r *run) up(i int) {
+func (r *run) life(i int) func(ctx context.Context) error {
 	h := r.hosts[i]
-	cfg := Config{ID: i, Peers: r.peers, Time: r.clock(), Bugs: r.s.Bugs, Durable: r.disks[i],
-		Rand: rand.New(rand.NewPCG(r.seeds[i]+uint64(r.restarts), 2)), Note: func(kind, what string) { r.note(i, kind, what) }}
-	r.restarts++
-	r.serving[i] = h.Go(func() error {
+	return func(ctx context.Context) (err error) {
+		defer func() {
+			if err != nil && ctx.Err() == nil {
+				r.errs = append(r.errs, fmt.Errorf("replica n%d: %w", i+1, err))
+			}
+		}()
+		st, err := OpenStorage(h.OS(), DataDir)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
 		pc, err := r.socket(h).ListenPacket("udp", fmt.Sprintf(":%d", Port))
 		if err != nil {
 			return err
 		}
 		defer pc.Close()
-		srv, err := NewServer(pc, cfg)
+		srv, err := NewServer(pc, Config{ID: i, Peers: r.peers, Time: r.clock(), Bugs: r.s.Bugs, Storage: st,
+			Rand: rand.New(rand.NewPCG(r.seeds[i], uint64(h.Boots()))), Note: func(kind, what string) { r.note(i, kind, what) }})
 		if err != nil {
 			return err
 		}
 		r.servers[i] = srv
-		srv.Serve() // until killed: nothing else closes its socket
-		return nil
-	})
+		return srv.Serve()
+	}
 }
 
-// isUp reports whether replica i runs.
-func (r *run) isUp(i int) bool { return r.serving[i] != nil }
-
-// down stops replica i as a crash would: its greenlet is killed where it
-// waits (its socket closed as it unwinds); its Durable survives.
-func (r *run) down(i int) {
-	g := r.serving[i]
-	if g == nil {
-		return
-	}
-	g.Kill()
-	if err := g.Err(); err != nil {
-		r.errs = append(r.errs, fmt.Errorf("replica n%d: %w", i+1, err))
-	}
-	r.serving[i], r.servers[i] = nil, nil
+// crash crashes replica i's host (a power failure: see package sim); its
+// disk keeps what its log synced.
+func (r *run) crash(i int) error {
+	r.servers[i] = nil
+	_, err := r.hosts[i].Crash()
+	return err
 }
 
 // note marks the store's moments in the trace. A local read (the planted
@@ -282,16 +289,16 @@ func (r *run) note(i int, kind, what string) {
 	if r.tr == nil {
 		return
 	}
+	mine := r.servers[i].Status().Term
 	if kind == "local-read" { // see StaleRead
-		mine := r.disks[i].term
-		for _, d := range r.disks {
-			if d.term > mine {
+		for _, s := range r.servers {
+			if s != nil && s.Status().Term > mine {
 				kind = "stale-read"
 			}
 		}
 	}
 	r.tr.Add(green.TraceEvent{At: r.tr.Now(), Kind: green.TraceKind("kv." + kind), Host: r.hosts[i].Name(),
-		What: fmt.Sprintf("%s t%d %s", kind, r.disks[i].term, what)})
+		What: fmt.Sprintf("%s t%d %s", kind, mine, what)})
 }
 
 // install makes w's socket and time modules the registry's, and returns
