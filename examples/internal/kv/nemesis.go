@@ -56,10 +56,14 @@ func (r *run) nemesis(rng *rand.Rand, until time.Time) error {
 			if !r.allUp() {
 				continue
 			}
-			if err := r.crash(i); err != nil {
+			lost, err := r.crash(i)
+			if err != nil {
 				return err
 			}
-			r.plan("crash %s", replicas[i])
+			if lost != "" {
+				lost = " (the disk: " + lost + ")"
+			}
+			r.plan("crash %s%s", replicas[i], lost)
 		case p < 6: // restart the replicas that are down
 			if err := r.restartAll(); err != nil {
 				return err

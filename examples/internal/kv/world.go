@@ -9,10 +9,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim"
+	"github.com/greenshim/greenshim/green/sim/simdisk"
 	"github.com/greenshim/greenshim/iface"
 	"github.com/greenshim/greenshim/registry"
 )
@@ -171,6 +173,9 @@ func (r *run) main() error {
 	})
 	for i := range 3 {
 		h := r.w.MustAddHost(fmt.Sprintf("n%d", i+1))
+		if err := h.SetDisk(simdisk.Options{Faults: DiskFaults}); err != nil {
+			return err
+		}
 		r.hosts = append(r.hosts, h)
 		r.peers = append(r.peers, &net.UDPAddr{IP: h.Addr().AsSlice(), Port: Port})
 	}
@@ -207,7 +212,8 @@ func (r *run) main() error {
 	// the run ends from inside with nothing left for Close to cut short
 	// (not counted in SimTime: nothing happens).
 	for i := range 3 {
-		r.errs = append(r.errs, r.crash(i))
+		_, err := r.crash(i)
+		r.errs = append(r.errs, err)
 	}
 	r.w.Time().Sleep(time.Second)
 	sortHistory(r.res.History)
@@ -240,6 +246,17 @@ func (r *run) collect(recs []Record, err error) error {
 
 // DataDir is where a replica keeps its write-ahead log on its host's disk.
 const DataDir = "/var/lib/kv"
+
+// DiskFaults are the replicas' disks in a Scenario: a write takes 50µs and
+// a sync 500µs of world time, so that a crash can come while the log is
+// being saved; then half the time the last unsynced write is torn (a
+// prefix of its sectors survives), and half the time unsynced directory
+// entries survive.
+var DiskFaults = simdisk.Faults{
+	Latency:     map[simdisk.Op]time.Duration{simdisk.OpWrite: 50 * time.Microsecond, simdisk.OpSync: 500 * time.Microsecond},
+	TornWrite:   0.5,
+	KeepEntries: 0.5,
+}
 
 // life is replica i's main: each boot of its host runs it, on what the
 // host's disk kept. It recovers the replica's state from the disk, opens
@@ -275,11 +292,15 @@ func (r *run) life(i int) func(ctx context.Context) error {
 }
 
 // crash crashes replica i's host (a power failure: see package sim); its
-// disk keeps what its log synced.
-func (r *run) crash(i int) error {
+// disk keeps what its log synced. It returns what the disk lost, if
+// anything, as the crash report says it.
+func (r *run) crash(i int) (string, error) {
 	r.servers[i] = nil
-	_, err := r.hosts[i].Crash()
-	return err
+	rep, err := r.hosts[i].Crash()
+	if err != nil || rep == nil || len(rep.LostData)+len(rep.Torn)+len(rep.LostEntries)+len(rep.KeptEntries) == 0 {
+		return "", err
+	}
+	return strings.ReplaceAll(strings.TrimSpace(rep.String()), "\n", "; "), nil
 }
 
 // note marks the store's moments in the trace. A local read (the planted
