@@ -158,6 +158,10 @@ func (o Options) traced(w io.Writer, seed uint64) (*Result, error) {
 	return res, nil
 }
 
+// PictureEvents is how many events the page draws: the last ones before
+// its end, about a third of a second of a run.
+const PictureEvents = 1500
+
 // StaleRead is the kind of the trace event that marks a read served by a
 // replica that a later term has deposed (with -bug stale-read).
 const StaleRead = "kv.stale-read"
@@ -177,7 +181,7 @@ func writePictures(w io.Writer, prefix string, tr *green.Trace, seed uint64) err
 	if cut != tr {
 		title += fmt.Sprintf(", up to the first stale read at %v", at)
 	}
-	if err := writeFile(page, func(f io.Writer) error { return timeline.WriteHTML(f, cut, timeline.Options{Title: title}) }); err != nil {
+	if err := writeFile(page, func(f io.Writer) error { return timeline.WriteHTML(f, cut, timeline.Options{Title: title, MaxEvents: PictureEvents}) }); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "picture: %s %s (%s)\n", js, page, title)
