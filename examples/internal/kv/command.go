@@ -181,7 +181,9 @@ func writePictures(w io.Writer, prefix string, tr *green.Trace, seed uint64) err
 	if cut != tr {
 		title += fmt.Sprintf(", up to the first stale read at %v", at)
 	}
-	if err := writeFile(page, func(f io.Writer) error { return timeline.WriteHTML(f, cut, timeline.Options{Title: title, MaxEvents: PictureEvents}) }); err != nil {
+	if err := writeFile(page, func(f io.Writer) error {
+		return timeline.WriteHTML(f, cut, timeline.Options{Title: title, MaxEvents: PictureEvents})
+	}); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "picture: %s %s (%s)\n", js, page, title)
