@@ -76,3 +76,19 @@ func TestScenario_BadInput(t *testing.T) {
 		assert.ErrorContains(t, s.Run().Err, "kv: Scenario with", "%+v", s)
 	}
 }
+
+// BenchmarkScenario runs one seed per iteration (a 10s run, checked) and
+// reports simulated seconds per wall second.
+func BenchmarkScenario(b *testing.B) {
+	var sim time.Duration
+	seed := uint64(0)
+	for b.Loop() {
+		seed++
+		res := kv.Scenario{Seed: seed}.Run()
+		if res.Err != nil {
+			b.Fatal(res.Err)
+		}
+		sim += res.SimTime
+	}
+	b.ReportMetric(sim.Seconds()/b.Elapsed().Seconds(), "sim_s/s")
+}
