@@ -27,10 +27,13 @@ func run(t *testing.T, o kv.Options) string {
 var figures = regexp.MustCompile(`(?m)^seeds=(\d+) seeds_per_s=[\d.]+ sim_s_per_wall_s=\d+ sim_s_per_cpu_s=\d+$`)
 
 // The sweep finds the stale read within 100 seeds, replays the seed
-// identically, and draws a page with the partition and the read.
+// identically, and draws a page with the partition and the read. (A
+// deposed leader may also miss the new term through lost or late
+// heartbeats, with no partition; the binary's runs, which this test
+// makes even under the race detector, find one with a partition first.)
 func TestKV_FindsStaleRead(t *testing.T) {
 	prefix := filepath.Join(t.TempDir(), "kv")
-	out := run(t, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}, Trace: prefix, Duration: testDuration})
+	out := run(t, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}, Trace: prefix})
 	t.Log(out)
 	m := regexp.MustCompile(`(?m)^found_seed=(\d+)$`).FindStringSubmatch(out)
 	require.NotNil(t, m, "no found_seed line")

@@ -33,6 +33,9 @@ func TestTour(t *testing.T) {
 }
 
 func TestTour_KV(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("the kv stop sweeps seeds for seconds (tens under the race detector); examples/kv's tests cover it")
+	}
 	var out strings.Builder
 	require.NoError(t, run(&out, "kv"))
 	s := out.String()
