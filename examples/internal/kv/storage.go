@@ -25,9 +25,7 @@ import (
 // short or fails its check (a torn write at a crash), cuts the file there,
 // and rebuilds the state.
 type Storage struct {
-	fs    afero.Fs
 	f     afero.File
-	name  string
 	size  int64  // bytes of whole records in the file
 	term  uint64 // as saved
 	vote  int
@@ -66,7 +64,7 @@ func OpenStorage(fs afero.Fs, dir string) (*Storage, error) {
 			return nil, err
 		}
 	}
-	s := &Storage{fs: fs, f: f, name: name}
+	s := &Storage{f: f}
 	d, err := s.recover()
 	if err != nil {
 		f.Close()
