@@ -74,7 +74,7 @@ func (d *Disk) Crash(rng *rand.Rand) *CrashReport {
 	r := &CrashReport{}
 	walkLive(d.root, "", func(p string, n *inode) {
 		if !n.dir && n.dirty() {
-			r.LostData = append(r.LostData, LostData{p, n.size, int64(len(n.durable))})
+			r.LostData = append(r.LostData, LostData{p, n.size, n.dsize})
 		}
 	})
 
@@ -165,7 +165,7 @@ func (b *rebuild) dir(old, nd *inode, prefix string) {
 				panic("simdisk: rebuilding " + p + ": " + err.Error())
 			}
 			n = newFile(f.(*mem.File).Data())
-			n.durable, n.size = data, int64(len(data))
+			n.size, n.dsize = int64(len(data)), int64(len(data))
 			b.used += n.size
 		}
 		mem.SetMode(n.live, info.Mode())
@@ -179,7 +179,7 @@ func (b *rebuild) dir(old, nd *inode, prefix string) {
 // its last unsynced write that ends on a sector boundary. A write within one
 // sector is never torn: it is lost whole.
 func (b *rebuild) torn(c *inode, p string) []byte {
-	data := c.durable
+	data := c.durableLocked()
 	w := c.last
 	if w.n == 0 || b.d.faults.TornWrite == 0 || b.rng.Float64() >= b.d.faults.TornWrite {
 		return data

@@ -194,6 +194,7 @@ func (f *File) writeLocked(op string, b []byte, off int64, at bool) (int, error)
 		w   int
 		err error
 	)
+	n.writeLocked(off, int64(len(b)))
 	if at {
 		cur, _ := f.h.Seek(0, io.SeekCurrent)
 		w, err = f.h.WriteAt(b, off)
@@ -228,6 +229,7 @@ func (f *File) Truncate(size int64) error {
 	if c := f.d.faults.Capacity; c > 0 && !n.unlinked && size > n.size && f.d.used+size-n.size > c {
 		return pathErr("truncate", f.name, syscall.ENOSPC)
 	}
+	n.truncateLocked(size)
 	if err := f.h.Truncate(size); err != nil {
 		return pathErr("truncate", f.name, err)
 	}

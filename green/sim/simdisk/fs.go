@@ -73,6 +73,7 @@ func (d *Disk) OpenFile(name string, flag int, perm os.FileMode) (afero.File, er
 	}
 	h := &f.h
 	if flag&os.O_TRUNC != 0 && writable && !n.dir && n.size > 0 {
+		n.truncateLocked(0)
 		if err := h.Truncate(0); err != nil {
 			return nil, pathErr("open", name, err)
 		}
