@@ -86,6 +86,7 @@
 //
 //	go test ./... -args -greenshim=green,-dns
 //	GREENSHIM=green,-dns go test ./...
+//	go test ./... -args -greenshim=sim   # sockets and names in a simulated world (SimWorld)
 //
 // The flag wins over the variable. A TestMain applies them with [TestingM]:
 //

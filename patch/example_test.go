@@ -51,5 +51,5 @@ func ExampleParseSpec() {
 	fmt.Println(err)
 	// Output:
 	// patch=true skip dns=true
-	// patch: unknown token "-thread" in "green,-thread"; valid tokens: green, blocking, os, time, socket, dns, -os, -time, -socket, -dns
+	// patch: unknown token "-thread" in "green,-thread"; valid tokens: green, sim, blocking, os, time, socket, dns, -os, -time, -socket, -dns
 }

@@ -26,13 +26,17 @@ type Spec struct {
 	Patch bool
 	// Options are those PatchAll is called with when Patch is true.
 	Options Options
+	// Sim is true for a spec with the token "sim": Apply patches as for
+	// "green", but the socket and dns modules are those of the simulated
+	// world SimWorld returns (package green/sim).
+	Sim bool
 
 	text string
 }
 
 // validTokens lists every token ParseSpec accepts, for its errors.
 var validTokens = func() string {
-	toks := []string{"green", "blocking"}
+	toks := []string{"green", "sim", "blocking"}
 	for _, m := range registry.Modules() {
 		toks = append(toks, m.String())
 	}
@@ -45,6 +49,8 @@ var validTokens = func() string {
 // ParseSpec parses a comma-separated list of tokens:
 //
 //   - green: patch every module with its cooperative implementation;
+//   - sim: as green, but socket and dns are those of a simulated world
+//     (SimWorld): every conn and lookup stays in memory;
 //   - blocking: patch nothing (the same as the empty string); it cannot be
 //     combined with other tokens;
 //   - os, time, socket, dns: patch only the modules named this way;
@@ -61,7 +67,7 @@ func ParseSpec(s string) (Spec, error) {
 	if strings.TrimSpace(s) == "" {
 		return spec, nil
 	}
-	var green, blocking bool
+	var green, blocking, simulated bool
 	var only, out [4]bool
 	var anyOnly bool
 	seen := map[string]bool{}
@@ -74,6 +80,8 @@ func ParseSpec(s string) (Spec, error) {
 		switch {
 		case tok == "green":
 			green = true
+		case tok == "sim":
+			green, simulated = true, true
 		case tok == "blocking":
 			blocking = true
 		case tok == "":
@@ -101,6 +109,7 @@ func ParseSpec(s string) (Spec, error) {
 		return spec, nil
 	}
 	spec.Patch = true
+	spec.Sim = simulated
 	for _, m := range registry.Modules() {
 		spec.Options.setSkip(m, out[m] || (anyOnly && !green && !only[m]))
 	}
@@ -143,7 +152,17 @@ func (s Spec) Apply() (*Report, error) {
 	if !s.Patch {
 		return nil, nil
 	}
-	return PatchAll(s.Options)
+	opts := s.Options
+	if s.Sim {
+		w := SimWorld()
+		if opts.Impl.Socket == nil {
+			opts.Impl.Socket = w.Socket()
+		}
+		if opts.Impl.DNS == nil {
+			opts.Impl.DNS = w.DNS()
+		}
+	}
+	return PatchAll(opts)
 }
 
 // RegisterFlag defines the -greenshim flag on fs and returns the spec it

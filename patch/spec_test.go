@@ -27,6 +27,23 @@ func TestParseSpec(t *testing.T) {
 		{"socket,time", true, patch.Options{NoOS: true, NoDNS: true}},
 		{"green,socket", true, patch.Options{}},
 	}
+	simCases := []struct {
+		in   string
+		opts patch.Options
+	}{
+		{"sim", patch.Options{}},
+		{"sim,-os", patch.Options{NoOS: true}},
+		{"sim,green", patch.Options{}},
+	}
+	for _, c := range simCases {
+		t.Run(c.in, func(t *testing.T) {
+			s, err := patch.ParseSpec(c.in)
+			require.NoError(t, err)
+			assert.True(t, s.Patch)
+			assert.True(t, s.Sim)
+			assert.Equal(t, c.opts, s.Options)
+		})
+	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
 			s, err := patch.ParseSpec(c.in)
@@ -40,10 +57,11 @@ func TestParseSpec(t *testing.T) {
 
 func TestParseSpec_Errors(t *testing.T) {
 	cases := []struct{ in, want string }{
-		{"gren", `unknown token "gren" in "gren"; valid tokens: green, blocking, os, time, socket, dns, -os, -time, -socket, -dns`},
+		{"gren", `unknown token "gren" in "gren"; valid tokens: green, sim, blocking, os, time, socket, dns, -os, -time, -socket, -dns`},
 		{"green,-thread", `unknown token "-thread"`},
 		{"green,,dns", `empty token in "green,,dns"`},
 		{"blocking,-dns", "blocking patches nothing and cannot be combined"},
+		{"blocking,sim", "blocking patches nothing and cannot be combined"},
 		{"dns,-dns", `"dns,-dns" both names and opts out dns`},
 		{"green,green", `token "green" appears twice in "green,green"`},
 		{"dns, -os,dns", `token "dns" appears twice`},

@@ -18,7 +18,8 @@ type M struct {
 // TestingM returns m wrapped so that its Run first applies the patch chosen
 // by the -greenshim flag (defined on flag.CommandLine if it is not yet) or,
 // when the flag is not given, by $GREENSHIM; then runs the tests; then
-// restores every module and closes green's default hub. Use it in TestMain:
+// restores every module and closes green's default hub (and the world of
+// the token "sim"). Use it in TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(patch.TestingM(m).Run()) }
 func TestingM(m *testing.M) M { return M{m} }
@@ -55,6 +56,7 @@ func (r M) Run() int {
 	}
 	code := r.m.Run()
 	Restore()
+	closeSimWorld()
 	green.CloseDefault() // the green modules start it; goleak checks after Run
 	return code
 }

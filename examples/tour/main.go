@@ -29,6 +29,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/sleepers"
 	"github.com/greenshim/greenshim/examples/internal/sleepy"
 	"github.com/greenshim/greenshim/examples/internal/threadpool"
+	"github.com/greenshim/greenshim/examples/internal/wal"
 	"github.com/greenshim/greenshim/examples/internal/web"
 )
 
@@ -82,6 +83,16 @@ var stops = []stop{
 		func(w io.Writer) error {
 			_, err := handoff.Run(w, handoff.Config{Workers: 20, Delay: 20 * time.Millisecond})
 			return err
+		}},
+	{"wal", "A write-ahead log on a simulated host whose disk keeps only what was synced: 50 seeds of random crashes (torn writes, lost directory entries) lose no acknowledged record; with a missing Sync planted, the first seed finds it.",
+		func(w io.Writer) error {
+			if f, _, _ := wal.Sweep(w, 1, 50, wal.NoBug); f != 0 {
+				return fmt.Errorf("%d seeds lost acknowledged records", f)
+			}
+			if _, _, found := wal.Sweep(w, 1, 50, wal.SkipSync); !found {
+				return fmt.Errorf("the missing Sync went unnoticed")
+			}
+			return nil
 		}},
 	{"procpool", "Python's multiprocessing Pool(5) with worker processes (this program again), driven from greenlets over cooperative pipes; a counter shared across processes through a queue and a lock; the same work on the ThreadPool and on greenlets.",
 		func(w io.Writer) error {

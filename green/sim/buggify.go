@@ -37,14 +37,14 @@ func (w *World) Buggify(name string) bool {
 func (w *World) buggify(name string, h *Host) bool {
 	w.mu.Lock()
 	p := w.pointsLocked()
-	w.mu.Unlock()
+	w.unlockRun()
 	if !p.Fire(name) {
 		return false
 	}
 	if w.tr != nil {
 		w.mu.Lock()
 		w.traceLocked("buggify", h, 0, name)
-		w.mu.Unlock()
+		w.unlockRun()
 	}
 	return true
 }
@@ -68,7 +68,7 @@ func (w *World) SetBuggify(opts buggify.Options) error {
 		return err
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	if w.x.bug != nil && len(w.x.bug.Report().Points) > 0 {
 		return errorf("SetBuggify after a fault point was evaluated")
 	}
@@ -82,6 +82,6 @@ func (w *World) SetBuggify(opts buggify.Options) error {
 func (w *World) BuggifyReport() buggify.Report {
 	w.mu.Lock()
 	p := w.x.bug
-	w.mu.Unlock()
+	w.unlockRun()
 	return p.Report()
 }

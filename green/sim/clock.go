@@ -157,7 +157,7 @@ func (w *World) drive() error {
 			w.mu.Lock()
 		}
 		w.drvOn = false
-		w.mu.Unlock()
+		w.unlockRun()
 	}()
 	for !w.closed {
 		now := w.now()
@@ -168,7 +168,7 @@ func (w *World) drive() error {
 		next := w.events[0].at
 		w.drvAt = next
 		w.drv.Reset()
-		w.mu.Unlock()
+		w.unlockRun()
 		locked = false
 		err := w.drv.WaitTimeout(time.Duration(next - now))
 		w.mu.Lock()
@@ -183,7 +183,7 @@ func (w *World) drive() error {
 // fire is the timer's function in a world of goroutines.
 func (w *World) fire() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	w.armed = false
 	if w.closed {
 		return

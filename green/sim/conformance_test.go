@@ -58,3 +58,9 @@ func TestTime_Conformance(t *testing.T) {
 		outer.Run("Synctest", func(t *testing.T) { ifacetest.TestTime(t, w.MustAddHost("a").Time()) })
 	})
 }
+
+func TestDNS_Conformance(t *testing.T) {
+	w := sim.New(sim.Config{Mode: sim.Goroutines})
+	defer w.Close()
+	ifacetest.TestDNS(t, w.MustAddHost("a").DNS())
+}

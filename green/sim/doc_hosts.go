@@ -16,9 +16,12 @@
 // greenlets of the world's hub:
 //
 //  1. The life ends: main's context is cancelled with cause [ErrCrashed],
-//     [Host.Wait] returns ErrCrashed, and every later call into any host's
-//     modules from the life's greenlets (or into this host's from anyone,
-//     until Restart) fails: the disk with EIO, the network with ENETDOWN.
+//     [Host.Wait] returns ErrCrashed, and the life is fenced off: from
+//     its greenlets (into any host), and from anyone into this host until
+//     Restart, every file system call of the os module fails with EIO,
+//     every Dial, Listen and ListenPacket with ENETDOWN, and Host.Go
+//     starts a greenlet that only returns an error. (DNS lookups and the
+//     time module are not fenced: they change nothing.)
 //  2. The host's conns are closed (its own calls on them fail with
 //     net.ErrClosed) and each peer is sent a reset, which it sees as
 //     ECONNRESET once it arrives over the link; its listeners and UDP

@@ -21,7 +21,8 @@ func (w *World) hostsLocked(names ...string) []*Host {
 	return hs
 }
 
-// unlockRun unlocks the world and runs the hooks' Then functions.
+// unlockRun unlocks the world and runs what must run outside its lock:
+// the hooks' Then functions, and holds of the hub for woken goroutines.
 func (w *World) unlockRun() {
 	t := w.thens
 	w.thens = nil

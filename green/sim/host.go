@@ -26,6 +26,7 @@ type Host struct {
 	conns     map[*Conn]struct{}
 
 	sock *Socket
+	dns  *resolver
 
 	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
 }
@@ -97,6 +98,7 @@ func (w *World) AddHost(name string, addrs ...string) (*Host, error) {
 	h.ports[protoTCP] = map[uint16]int{}
 	h.ports[protoUDP] = map[uint16]int{}
 	h.sock = &Socket{h: h}
+	h.dns = &resolver{w: w}
 	for _, ip := range ips {
 		w.byAddr[ip] = h
 	}
@@ -190,7 +192,7 @@ func (h *Host) Socket() *Socket { return h.sock }
 func (h *Host) Time() iface.Time { return hostTime{h: h, base: h.w.Time()} }
 
 // DNS returns the host's resolver: the world's names.
-func (h *Host) DNS() iface.DNS { return &resolver{h: h} }
+func (h *Host) DNS() iface.DNS { return h.dns }
 
 // onHost is the host a greenlet runs on, inherited by the greenlets it
 // spawns.
@@ -231,7 +233,7 @@ func (h *Host) Go(fn func() error) *green.Greenlet {
 	}
 	return h.w.hub.Spawn(func() error {
 		onHost.Set(h)
-		onLife.Set(l)
+		setLife(l)
 		return fn()
 	})
 }
@@ -252,7 +254,7 @@ func (h *Host) Run(main func() error) error {
 	}
 	return h.w.hub.Run(func() error {
 		onHost.Set(h)
-		onLife.Set(l)
+		setLife(l)
 		return main()
 	})
 }

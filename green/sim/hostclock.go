@@ -41,7 +41,7 @@ func (h *Host) SetClock(offset time.Duration, drift float64) error {
 	if h.w.tr != nil {
 		h.w.mu.Lock()
 		h.w.traceLocked("clock", h, 0, fmt.Sprintf("%s offset=%v drift=%v", h.name, offset, drift))
-		h.w.mu.Unlock()
+		h.w.unlockRun()
 	}
 	return nil
 }

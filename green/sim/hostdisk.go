@@ -33,7 +33,7 @@ var (
 func (h *Host) SetDisk(opts simdisk.Options) error {
 	w := h.w
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	if h.x.disk != nil {
 		return errorf("host %q: SetDisk after the disk's first use", h.name)
 	}
@@ -51,7 +51,7 @@ func (h *Host) SetDisk(opts simdisk.Options) error {
 func (h *Host) Disk() *simdisk.Disk {
 	w := h.w
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	return h.diskLocked()
 }
 
@@ -93,13 +93,20 @@ func (h *Host) newDisk(opts simdisk.Options) (*simdisk.Disk, error) {
 // (see # Crashes).
 func (h *Host) OS() iface.OS { return &hostOS{h: h} }
 
+// OS returns the world's dispatching os module: each call goes to the
+// disk of the calling greenlet's host (see # Which host am I), or of the
+// world's first host for a plain goroutine or a greenlet started
+// elsewhere, as World.Socket. It is what package patch installs for a
+// world. A File is its host's: it stays on that disk whoever calls it.
+func (w *World) OS() iface.OS { return &hostOS{w: w} }
+
 // sleep waits d of world time: the disk's Wait. A kill unwinds it.
 func (w *World) sleep(d time.Duration) {
 	if d <= 0 {
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.enter()
+	defer w.unlockRun()
 	until := w.now() + int64(d)
 	var l waitList
 	for !w.closed && w.now() < until {
@@ -109,18 +116,33 @@ func (w *World) sleep(d time.Duration) {
 	}
 }
 
-// hostOS is a host's disk behind its life's fence.
-type hostOS struct{ h *Host }
+// hostOS is a host's disk behind its life's fence; with h nil it
+// dispatches to the caller's host in w.
+type hostOS struct {
+	h *Host
+	w *World
+}
+
+func (o *hostOS) host() *Host {
+	if o.h != nil {
+		return o.h
+	}
+	if h := Current(); h != nil && h.w == o.w {
+		return h
+	}
+	return o.w.defaultHost()
+}
 
 // disk returns the disk, or an EIO for op on name if the caller is fenced.
 func (o *hostOS) disk(op, name string) (*simdisk.Disk, error) {
-	w := o.h.w
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if o.h.fencedLocked() {
+	h := o.host()
+	w := h.w
+	w.enter()
+	defer w.unlockRun()
+	if h.fencedLocked() {
 		return nil, &fs.PathError{Op: op, Path: name, Err: syscall.EIO}
 	}
-	return o.h.diskLocked(), nil
+	return h.diskLocked(), nil
 }
 
 func (o *hostOS) Name() string { return "sim" }
@@ -232,9 +254,9 @@ func (o *hostOS) Chtimes(name string, atime, mtime time.Time) error {
 // The environment and host name are not fenced: a crash starts the
 // environment again (simdisk), and reading it harms nothing.
 
-func (o *hostOS) Getenv(key string) string            { return o.h.Disk().Getenv(key) }
-func (o *hostOS) LookupEnv(key string) (string, bool) { return o.h.Disk().LookupEnv(key) }
-func (o *hostOS) Setenv(key, value string) error      { return o.h.Disk().Setenv(key, value) }
-func (o *hostOS) Unsetenv(key string) error           { return o.h.Disk().Unsetenv(key) }
-func (o *hostOS) Environ() []string                   { return o.h.Disk().Environ() }
-func (o *hostOS) Hostname() (string, error)           { return o.h.Disk().Hostname() }
+func (o *hostOS) Getenv(key string) string            { return o.host().Disk().Getenv(key) }
+func (o *hostOS) LookupEnv(key string) (string, bool) { return o.host().Disk().LookupEnv(key) }
+func (o *hostOS) Setenv(key, value string) error      { return o.host().Disk().Setenv(key, value) }
+func (o *hostOS) Unsetenv(key string) error           { return o.host().Disk().Unsetenv(key) }
+func (o *hostOS) Environ() []string                   { return o.host().Disk().Environ() }
+func (o *hostOS) Hostname() (string, error)           { return o.host().Disk().Hostname() }

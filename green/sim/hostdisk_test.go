@@ -112,3 +112,29 @@ func TestHost_CrashIsDeterministicForASeed(t *testing.T) {
 	}
 	require.True(t, differs, "every seed crashes the same")
 }
+
+// The world's os module is the calling greenlet's host's disk, and the
+// first host's for a plain goroutine.
+func TestWorld_OSDispatches(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1})
+	defer w.Close()
+	a := w.MustAddHost("a")
+	b := w.MustAddHost("b")
+	o := w.OS()
+	ifacetest.TestOS(t, o) // a plain goroutine: host a
+	require.NoError(t, a.Run(func() error { return afero.WriteFile(o, "/who", []byte("a"), 0o644) }))
+	require.NoError(t, b.Run(func() error { return afero.WriteFile(o, "/who", []byte("b"), 0o644) }))
+	for _, h := range []*sim.Host{a, b} {
+		got, err := afero.ReadFile(h.Disk(), "/who")
+		require.NoError(t, err)
+		require.Equal(t, h.Name(), string(got))
+	}
+	name, err := o.Hostname()
+	require.NoError(t, err)
+	require.Equal(t, "a", name)
+	require.NoError(t, b.Run(func() error {
+		name, err := o.Hostname()
+		require.Equal(t, "b", name)
+		return err
+	}))
+}

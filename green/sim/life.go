@@ -55,6 +55,14 @@ type hostExt struct {
 // onLife is the life a greenlet runs in, inherited as onHost.
 var onLife green.Inherited[*life]
 
+// setLife sets the calling greenlet's life to l, unless it has it already
+// (Set copies the inherited values: a world without lives pays nothing).
+func setLife(l *life) {
+	if cur, _ := onLife.Lookup(); cur != l {
+		onLife.Set(l)
+	}
+}
+
 // Start boots h: main runs as its first life, with a context that a crash
 // cancels (with cause ErrCrashed). In a world of greenlets main runs in a
 // greenlet on h (as Go), and so do the greenlets it spawns: they are the
@@ -67,19 +75,19 @@ func (h *Host) Start(main func(ctx context.Context) error) error {
 		panic("sim: Start of a nil function")
 	}
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	if w.closed {
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Start of host %q in a closed world", h.name)
 	}
 	if h.x.started {
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("host %q is started already", h.name)
 	}
 	h.x.started, h.x.main = true, main
 	h.diskLocked()
 	l := h.bootLocked()
-	w.mu.Unlock()
+	w.unlockRun()
 	h.run(l, main)
 	return nil
 }
@@ -89,16 +97,16 @@ func (h *Host) Start(main func(ctx context.Context) error) error {
 // world is closed.
 func (h *Host) Restart() error {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	switch {
 	case w.closed:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q in a closed world", h.name)
 	case !h.x.started:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q, which was never started", h.name)
 	case h.x.cur != nil:
-		w.mu.Unlock()
+		w.unlockRun()
 		return errorf("Restart of host %q, which is up; crash it first", h.name)
 	}
 	l := h.bootLocked()
@@ -106,7 +114,7 @@ func (h *Host) Restart() error {
 		w.traceLocked("restart", h, 0, fmt.Sprintf("%s life %d", h.name, l.n))
 	}
 	main := h.x.main
-	w.mu.Unlock()
+	w.unlockRun()
 	h.run(l, main)
 	return nil
 }
@@ -127,9 +135,9 @@ func (h *Host) run(l *life, main func(ctx context.Context) error) {
 	w := h.w
 	body := func() error {
 		err := main(l.ctx)
-		w.mu.Lock()
+		w.enter()
 		h.endLocked(l, err)
-		w.mu.Unlock()
+		w.unlockRun()
 		return err
 	}
 	if w.hub == nil {
@@ -158,7 +166,7 @@ func (h *Host) endLocked(l *life, err error) {
 // (re)start. A host never started is not up (but its modules work).
 func (h *Host) Up() bool {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	return h.x.cur != nil
 }
 
@@ -166,7 +174,7 @@ func (h *Host) Up() bool {
 // number of its current or last life.
 func (h *Host) Boots() int {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	if h.x.last == nil {
 		return 0
 	}
@@ -180,8 +188,8 @@ func (h *Host) Boots() int {
 // (a timeout, a closed world).
 func (h *Host) Wait() error {
 	w := h.w
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.enter()
+	defer w.unlockRun()
 	l := h.x.last
 	if l == nil {
 		return errorf("Wait for host %q, which was never started", h.name)
@@ -220,7 +228,7 @@ func (h *Host) fencedLocked() bool {
 // life itself, it does not return: the caller is killed last.
 func (h *Host) Crash() (*simdisk.CrashReport, error) {
 	w := h.w
-	w.mu.Lock()
+	w.enter()
 	l := h.x.cur
 	switch {
 	case w.closed:
@@ -321,7 +329,7 @@ func (w *World) endLivesLocked() {
 // belongs to, and whether h is down (so the greenlet must not run).
 func (h *Host) lifeForSpawn() (*life, bool) {
 	h.w.mu.Lock()
-	defer h.w.mu.Unlock()
+	defer h.w.unlockRun()
 	return h.x.cur, h.fencedLocked()
 }
 

@@ -91,3 +91,22 @@ func TestHost_CrashInSynctest(t *testing.T) {
 		synctest.Wait() // main has returned: nothing is left behind
 	})
 }
+
+// Closing the world ends every life: main's context is done, so a main
+// that waits for it returns and leaves nothing behind.
+func TestWorld_CloseEndsLives(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := sim.New(sim.Config{Seed: 1, Mode: sim.Goroutines})
+		a := w.MustAddHost("a")
+		done := make(chan error, 1)
+		require.NoError(t, a.Start(func(ctx context.Context) error {
+			<-ctx.Done()
+			done <- context.Cause(ctx)
+			return nil
+		}))
+		synctest.Wait()
+		w.Close()
+		require.Error(t, <-done)
+		synctest.Wait()
+	})
+}

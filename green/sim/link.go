@@ -147,7 +147,7 @@ type packet struct {
 	data    []byte
 	conn    *Conn // tcp: the sending end (for order); for a syn, the dialer
 	flow    uint64
-	deliver func(p *packet) // runs under w.mu at arrival
+	deliver func(p *packet) // if set, runs under w.mu at arrival; else by kind
 }
 
 type pkind uint8
@@ -279,7 +279,16 @@ func (w *World) arriveLocked(p *packet) {
 	if w.tr != nil {
 		w.traceLocked("net.deliver", p.to, p.flow, p.describe())
 	}
-	p.deliver(p)
+	switch {
+	case p.deliver != nil:
+		p.deliver(p)
+	case p.kind == pSyn:
+		synArrives(p)
+	case p.kind == pDatagram:
+		datagramArrives(p)
+	default:
+		p.conn.arrive(p)
+	}
 }
 
 func (w *World) dropLocked(p *packet, why string) {

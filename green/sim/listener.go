@@ -27,7 +27,7 @@ type Listener struct {
 }
 
 // Backlog is how many connections a listener holds unaccepted.
-const Backlog = 4096
+const Backlog = 1 << 16
 
 func (l *Listener) opError(err error) error {
 	return &net.OpError{Op: "accept", Net: "tcp", Addr: l.tcp, Err: err}
@@ -199,7 +199,7 @@ func (h *Host) dialTCP(ctx context.Context, network string, dst netip.AddrPort) 
 		dst = netip.AddrPortFrom(src, dst.Port())
 	}
 	c := w.newConnLocked(h, netip.AddrPortFrom(src, port), dst)
-	w.sendLocked(&packet{kind: pSyn, from: h, to: to, src: c.local, dst: dst, conn: c, deliver: synArrives})
+	w.sendLocked(&packet{kind: pSyn, from: h, to: to, src: c.local, dst: dst, conn: c})
 
 	var deadline int64
 	if d, ok := ctx.Deadline(); ok {

@@ -77,6 +77,12 @@ type CrashPlan struct {
 // the whole plan first and applies nothing if any of it is wrong: an
 // unknown host, a negative time, a heal before its cut, a bad link, disk
 // fault, drift or rate; the error names the entry.
+//
+// In a world of greenlets, apply a plan from a greenlet of the world's
+// hub (the run's first, before it starts the hosts): called from a plain
+// goroutine, it arms the plan's events from outside the hub, which may
+// move virtual time on before the rest of the run has started, and the
+// run no longer depends on the seed alone.
 func (w *World) Apply(p Plan) error {
 	if err := w.check(p); err != nil {
 		return err
@@ -104,7 +110,7 @@ func (w *World) Apply(p Plan) error {
 		}
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	w.x.plans = append(w.x.plans, p)
 	now := w.now()
 	for _, pp := range p.Partitions {
@@ -137,9 +143,9 @@ func (w *World) Apply(p Plan) error {
 			if _, err := h.Crash(); err != nil {
 				w.mu.Lock()
 				if w.tr != nil {
-					w.traceLocked("crash", h, 0, "skipped: "+err.Error())
+					w.traceLocked("crash.skipped", h, 0, err.Error())
 				}
-				w.mu.Unlock()
+				w.unlockRun()
 				return
 			}
 			switch {
@@ -148,7 +154,7 @@ func (w *World) Apply(p Plan) error {
 			case c.Restart > 0:
 				w.mu.Lock()
 				w.planAtLocked(w.now()+int64(c.Restart), func() { h.Restart() }) //nolint:errcheck
-				w.mu.Unlock()
+				w.unlockRun()
 			}
 		})
 	}
@@ -174,7 +180,7 @@ func (w *World) planAtLocked(at int64, fn func()) {
 
 func (w *World) check(p Plan) error {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.unlockRun()
 	var errs []error
 	host := func(what, name string) {
 		if w.byName[name] == nil {

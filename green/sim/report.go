@@ -51,7 +51,7 @@ func (w *World) Report() Report {
 		r.Crashes = append(r.Crashes, Crash{At: time.Duration(c.at), Host: c.host, Life: c.life, Lost: c.rep})
 	}
 	bug := w.x.bug
-	w.mu.Unlock()
+	w.unlockRun()
 	r.Buggify = bug.Report()
 	return r
 }

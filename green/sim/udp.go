@@ -197,7 +197,7 @@ func (u *UDPConn) send(b []byte, dst netip.AddrPort, addr net.Addr) (int, error)
 		src = netip.AddrPortFrom(a, src.Port())
 	}
 	w.sendLocked(&packet{kind: pDatagram, from: u.host, to: to, src: src, dst: dst,
-		data: append([]byte(nil), b...), deliver: datagramArrives})
+		data: append([]byte(nil), b...)})
 	return len(b), nil
 }
 

@@ -108,7 +108,7 @@ func (w *World) waitLocked(l *waitList, deadline int64, what string) (err error)
 	if w.hub != nil && (g == nil || g.Hub() != w.hub) {
 		wt.outside = w
 	}
-	w.mu.Unlock()
+	w.unlockRun()
 	defer func() {
 		if release != nil {
 			release()

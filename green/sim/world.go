@@ -168,6 +168,10 @@ func New(cfg Config) *World {
 				Trace:           cfg.Trace,
 				Name:            "sim",
 				MaxBlockingTime: -1,
+				// A hand-off would run a greenlet beside the hub, on
+				// real time: a world of its own stays deterministic.
+				// (A GC assist, seen as a foreign wait, would detach.)
+				HandoffAfter: -1,
 			})
 			w.owned = true
 		}

@@ -165,6 +165,13 @@ func TestWorld_Misuse(t *testing.T) {
 	assert.Panics(t, func() { a.Go(func() error { return nil }) }, "Go in a world of goroutines")
 	assert.Panics(t, func() { a.Run(func() error { return nil }) }, "Run in a world of goroutines")
 	assert.Panics(t, func() { w.Rand(nil) })
+	assert.PanicsWithValue(t, "sim: DialContext with a nil context", func() { a.Socket().DialContext(nil, "tcp", "a:1") }) //nolint:staticcheck // the nil is the test
+	g := sim.New(sim.Config{})
+	defer g.Close()
+	ga := g.MustAddHost("a")
+	assert.PanicsWithValue(t, "sim: Go of a nil function", func() { ga.Go(nil) })
+	assert.PanicsWithValue(t, "sim: Run of a nil function", func() { ga.Run(nil) })
+	assert.Equal(t, "", sim.HostName(green.Default().Spawn(func() error { return nil })))
 	_, err := a.Socket().Dial("ipx", "b:1")
 	assert.ErrorContains(t, err, "unknown network ipx")
 	_, err = a.Socket().Dial("tcp", "nohost:1")
@@ -484,6 +491,13 @@ func TestWorld_Deterministic(t *testing.T) {
 		})
 		require.NoError(t, err)
 		assert.Empty(t, tr.Breakers())
+		kinds := map[string]bool{}
+		for _, e := range tr.Events() {
+			kinds[string(e.Kind)+" "+e.Host] = true
+		}
+		for _, k := range []string{"net.send a", "net.deliver b", "net.send b", "net.deliver a", "start a", "start b"} {
+			assert.True(t, kinds[k], "the trace has %q events", k)
+		}
 		return tr.Hash(), out.String()
 	}
 	h1, o1 := runOnce(7)
@@ -541,4 +555,30 @@ func TestConn_GreenletAndGoroutine(t *testing.T) {
 			require.NoError(t, err)
 		})
 	}
+}
+
+// Each host has its own loopback: a's 127.0.0.1:80 is not b's, and IPv6
+// works as IPv4 does.
+func TestHost_OwnLoopback(t *testing.T) {
+	_, a, b := world(t, sim.Config{Mode: sim.Goroutines})
+	ln, err := a.Socket().Listen("tcp", "127.0.0.1:80")
+	require.NoError(t, err)
+	defer ln.Close()
+	_, err = b.Socket().Dial("tcp", "127.0.0.1:80")
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED, "b's loopback has no listener")
+	c, err := a.Socket().Dial("tcp", "localhost:80")
+	require.NoError(t, err)
+	c.Close()
+
+	ln6, err := b.Socket().Listen("tcp6", "[::]:81")
+	require.NoError(t, err)
+	defer ln6.Close()
+	c, err = a.Socket().Dial("tcp6", "b:81")
+	require.NoError(t, err)
+	assert.Equal(t, "[fd00::1]", c.LocalAddr().String()[:len("[fd00::1]")])
+	c.Close()
+	_, err = a.Socket().Dial("tcp4", "[fd00::2]:81")
+	assert.Error(t, err, "tcp4 to an IPv6 address")
+	_, err = a.Socket().Dial("tcp", "10.9.9.9:81")
+	assert.ErrorIs(t, err, syscall.EHOSTUNREACH)
 }
