@@ -51,6 +51,9 @@ func TestKV_FindsStaleRead(t *testing.T) {
 	js, err := os.ReadFile(prefix + ".json")
 	require.NoError(t, err)
 	assert.Contains(t, string(js), kv.StaleRead)
+	lin, err := os.ReadFile(prefix + "-porcupine.html")
+	require.NoError(t, err)
+	assert.Contains(t, string(lin), "get y", "porcupine's page shows the operations")
 }
 
 // A replay prints the same bytes every time.

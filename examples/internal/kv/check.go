@@ -138,6 +138,14 @@ func badKeys(h []Record) []string {
 	return bad
 }
 
+// Visualize writes porcupine's own picture of h (an HTML page: each key's
+// operations on a time line, the longest linearizable prefix, and where
+// it breaks) to w.
+func Visualize(w io.Writer, h []Record) error {
+	_, info := porcupine.CheckOperationsVerbose(Model, Operations(h), CheckTimeout)
+	return porcupine.Visualize(Model, info, w)
+}
+
 // WriteHistory prints a history one operation a line, in call order.
 func WriteHistory(w io.Writer, h []Record) error {
 	for _, r := range h {

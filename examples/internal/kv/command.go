@@ -154,6 +154,14 @@ func (o Options) traced(w io.Writer, seed uint64) (*Result, error) {
 			return nil, err
 		}
 		fmt.Fprintf(w, "trace: %d events, hash %016x\n", s.Trace.Len(), res.TraceHash)
+		var nle *NotLinearizableError
+		if errors.As(res.Err, &nle) {
+			page := o.Trace + "-porcupine.html"
+			if err := writeFile(page, func(f io.Writer) error { return Visualize(f, res.History) }); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(w, "linearizability: %s (porcupine's picture of the history)\n", page)
+		}
 	}
 	return res, nil
 }
