@@ -13,6 +13,14 @@
 //	go run ./examples/kv -bug stale-read -replay S        # the run: fault plan, history, verdict, hash
 //	go run ./examples/kv -bug stale-read -replay S -trace /tmp/kv   # and /tmp/kv.json, /tmp/kv.html
 //
+// -trace writes the run as Chrome trace events (PREFIX.json, every event:
+// ui.perfetto.dev opens it), the space-time page of green/sim/timeline
+// (PREFIX.html, cut just after the first read a deposed leader served),
+// and, for a failing history, porcupine's own picture of it
+// (PREFIX-porcupine.html). Replicas are the mains of simulated hosts that
+// crash and restart; each keeps its Raft state in a write-ahead log on
+// its host's simulated disk.
+//
 // -bug stale-read lets a leader answer reads from its own state; a leader
 // cut off by a partition keeps doing so after another has been elected.
 // -bug no-dedup makes replicas apply a retried write twice. A sweep ends
