@@ -20,6 +20,7 @@ import (
 	"github.com/greenshim/greenshim/examples/internal/db"
 	"github.com/greenshim/greenshim/examples/internal/echo"
 	"github.com/greenshim/greenshim/examples/internal/handoff"
+	"github.com/greenshim/greenshim/examples/internal/kv"
 	"github.com/greenshim/greenshim/examples/internal/patchorder"
 	"github.com/greenshim/greenshim/examples/internal/primitives"
 	"github.com/greenshim/greenshim/examples/internal/procpool"
@@ -102,6 +103,13 @@ var stops = []stop{
 		}},
 	{"simnet", "A client and a server on two hosts of a simulated world (package green/sim), on its virtual clock: a partition at 1s times the client's reads out, its redial waits, the heal at 2.5s lets the held data and the next dial through; the same output on every run with -seed 1.",
 		func(w io.Writer) error { return simnet.Scenario(w, 1) }},
+	{"kv", "A Raft-replicated key-value store on three hosts of a simulated world, four clients and a nemesis (partitions, crashes, slow links), all drawn from one seed and checked for linearizability with porcupine: the sweep finds the planted stale read (a leader cut off by a partition goes on serving reads) and replays the seed bit for bit; without the bug, 10 seeds pass. examples/kv sweeps 1,000 and draws the failing run (-trace).",
+		func(w io.Writer) error {
+			if err := kv.Command(w, kv.Options{Seeds: 100, Bugs: kv.Bugs{StaleRead: true}}); err != nil {
+				return err
+			}
+			return kv.Command(w, kv.Options{Seeds: 10})
+		}},
 }
 
 func main() {

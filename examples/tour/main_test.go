@@ -33,6 +33,19 @@ func TestTour(t *testing.T) {
 	assert.Contains(t, s, "tour done in")
 }
 
+func TestTour_KV(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("the kv stop sweeps seeds for seconds (tens under the race detector); examples/kv's tests cover it")
+	}
+	var out strings.Builder
+	require.NoError(t, run(&out, "kv"))
+	s := out.String()
+	assert.Regexp(t, `### \d+\. kv \(go run ./examples/kv\)`, s)
+	assert.Regexp(t, `(?m)^found_seed=\d+$`, s)
+	assert.Contains(t, s, "replayed=identical")
+	assert.Contains(t, s, "failures=0 undecided=0")
+}
+
 func TestTour_UnknownStop(t *testing.T) {
 	err := run(&strings.Builder{}, "patchorder,echoes")
 	require.Error(t, err)
