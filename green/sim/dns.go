@@ -2,153 +2,84 @@ package sim
 
 import (
 	"context"
+	"hash/fnv"
+	"math/rand/v2"
 	"net"
-	"net/netip"
-	"strings"
+	"time"
 
+	"github.com/greenshim/greenshim/green/sim/simdns"
 	"github.com/greenshim/greenshim/iface"
 )
 
-var _ iface.DNS = (*resolver)(nil)
+// The world's DNS is package simdns: one zone per world, which AddHost
+// fills with each host's name and addresses (A, AAAA and PTR records) and
+// a test fills with any other record and fault through World.Zone. Each
+// host asks it through a resolver of its own, whose waits (slow answers,
+// a name server that does not answer until the resolver's timeout) pass
+// on world time, and whose random choices (the order of a name's
+// addresses, SRV weights) come from a source seeded by the world's seed
+// and the host's name.
 
-// resolver is the world's DNS until package simdns (a zone with records
-// and faults) is wired in: it knows the world's host names and their
-// addresses, "localhost" (the loopback) and IP literals; every other name
-// is not found. A lookup under a done context fails as package net's do:
-// a *net.DNSError wrapping the context's error, IsTimeout for a deadline.
-type resolver struct{ w *World }
+// dnsServer is the Server named in the errors of the world's name server.
+const dnsServer = "sim"
+
+// Zone returns the world's DNS zone: the names of its hosts, and whatever
+// records and faults a test adds (Zone.Add, Zone.SetFault). Changes take
+// effect at the next lookup that starts.
+func (w *World) Zone() *simdns.Zone { return w.zone }
 
 // DNS returns the world's dns module, what package patch installs for a
-// world: every host resolves the same names.
-func (w *World) DNS() iface.DNS { return &resolver{w: w} }
+// world: the resolver of the world's first host (every host resolves the
+// same names; each has its own resolver, Host.DNS, for its random
+// choices).
+func (w *World) DNS() iface.DNS { return w.defaultHost().DNS() }
 
-func notFound(name string) error {
-	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+// newResolver returns the resolver of the host named name. Its source is
+// seeded with the world's seed and a hash of the name that is the same in
+// every process, so that its choices repeat with the seed.
+func (w *World) newResolver(name string) *simdns.Resolver {
+	f := fnv.New64a()
+	f.Write([]byte(name))
+	seed := f.Sum64()
+	return &simdns.Resolver{
+		Zone:   w.zone,
+		Wait:   w.sleepCtx,
+		Server: dnsServer,
+		Rand:   rand.NewPCG(w.cfg.Seed, seed),
+	}
 }
 
-// check fails a lookup of name under a done context, or of a name that is
-// not a domain name.
-func check(ctx context.Context, name string) error {
-	if strings.ContainsAny(name, " \t\n/\\") || name == "" {
-		return notFound(name)
-	}
+// sleepCtx waits d of world time, or until ctx is done: a resolver's
+// Wait. A kill unwinds it; a WithTimeout or a closed world ends it with
+// its error.
+func (w *World) sleepCtx(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
-		return &net.DNSError{Err: err.Error(), Name: name, IsTimeout: err == context.DeadlineExceeded, UnwrapErr: err}
-	}
-	return nil
-}
-
-func (r *resolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
-	if a, err := netip.ParseAddr(host); err == nil {
-		return []netip.Addr{a}, nil
-	}
-	if err := check(ctx, host); err != nil {
-		return nil, err
-	}
-	var addrs []netip.Addr
-	name := strings.TrimSuffix(strings.ToLower(host), ".")
-	if name == "localhost" {
-		addrs = []netip.Addr{loop4, loop6}
-	} else {
-		w := r.w
-		w.mu.Lock()
-		h := w.byName[name]
-		if h == nil {
-			for _, x := range w.hosts {
-				if strings.EqualFold(x.name, name) {
-					h = x
-					break
-				}
-			}
-		}
-		w.mu.Unlock()
-		if h == nil {
-			return nil, notFound(host)
-		}
-		addrs = h.addrs[:len(h.addrs)-2] // not its loopbacks
-	}
-	var out []netip.Addr
-	for _, a := range addrs {
-		if network == "ip" || network == "ip4" && a.Is4() || network == "ip6" && a.Is6() {
-			out = append(out, a)
-		}
-	}
-	if len(out) == 0 {
-		return nil, notFound(host)
-	}
-	return out, nil
-}
-
-func (r *resolver) LookupHost(ctx context.Context, host string) ([]string, error) {
-	ips, err := r.LookupNetIP(ctx, "ip", host)
-	var s []string
-	for _, a := range ips {
-		s = append(s, a.String())
-	}
-	return s, err
-}
-
-func (r *resolver) LookupIP(ctx context.Context, network, host string) ([]net.IP, error) {
-	ips, err := r.LookupNetIP(ctx, network, host)
-	var s []net.IP
-	for _, a := range ips {
-		s = append(s, net.IP(a.AsSlice()))
-	}
-	return s, err
-}
-
-func (r *resolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		return nil, &net.DNSError{Err: "unrecognized address", Name: addr}
-	}
-	if err := check(ctx, addr); err != nil {
-		return nil, err
-	}
-	if a.IsLoopback() {
-		return []string{"localhost"}, nil
-	}
-	w := r.w
-	w.mu.Lock()
-	h := w.byAddr[a.Unmap()]
-	w.mu.Unlock()
-	if h == nil {
-		return nil, notFound(addr)
-	}
-	return []string{h.name + "."}, nil
-}
-
-func (r *resolver) LookupPort(ctx context.Context, network, service string) (int, error) {
-	return lookupPort(network, service)
-}
-
-func (r *resolver) LookupCNAME(ctx context.Context, host string) (string, error) {
-	if _, err := r.LookupNetIP(ctx, "ip", host); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(host, ".") + ".", nil
-}
-
-// none answers a lookup of a record type the world has none of.
-func none(ctx context.Context, name string) error {
-	if err := check(ctx, name); err != nil {
 		return err
 	}
-	return notFound(name)
-}
-
-func (r *resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
-	return nil, none(ctx, name)
-}
-
-func (r *resolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
-	return nil, none(ctx, name)
-}
-
-func (r *resolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
-	return "", nil, none(ctx, name)
-}
-
-func (r *resolver) LookupNS(ctx context.Context, name string) ([]*net.NS, error) {
-	return nil, none(ctx, name)
+	var l waitList
+	w.enter()
+	defer w.unlockRun()
+	if ctx.Done() != nil {
+		// As a dial's: the context ends the wait through Done alone, on
+		// whichever clock made it.
+		stop := context.AfterFunc(ctx, func() {
+			w.mu.Lock()
+			l.wakeAll()
+			w.unlockRun()
+		})
+		defer stop()
+	}
+	until := w.now() + int64(d)
+	for w.now() < until {
+		if w.closed {
+			return net.ErrClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.waitLocked(&l, until, "sim dns"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -63,8 +63,23 @@
 //
 // Each host has the addresses it was added with (IPv4 and/or IPv6) and
 // its own loopback, 127.0.0.1 and ::1, which no fault touches
-// (Config.Loopback may slow it). Names resolve through the host's DNS:
-// host names, "localhost" and IP literals.
+// (Config.Loopback may slow it). Names resolve through the host's DNS.
+//
+// # DNS
+//
+// The world's DNS is a [simdns.Zone] (World.Zone): AddHost puts each
+// host's name and addresses in it (A, AAAA and PTR records), and a test
+// adds any other record (CNAME, SRV, MX, TXT, NS) and the faults of its
+// name server per name: NXDOMAIN, SERVFAIL, a timeout, slow answers
+// (Zone.SetFault). Each host asks it through a [simdns.Resolver] of its
+// own (Host.DNS), and so does every dial by name: a slow answer delays
+// the dial on world time, a silent name server fails it after the
+// resolver's timeout (simdns.DefaultTimeout) or the context's deadline,
+// in world time, and errors are package net's *net.DNSError, with
+// IsNotFound and IsTimeout set as the stdlib does. A resolver's random
+// choices (the order of a name's addresses, SRV weights) come from a
+// source seeded by the world's seed and the host's name. "localhost" and
+// IP literals resolve without the zone. See package simdns.
 //
 //   - TCP: Listen, Dial and Accept; a byte stream in order, with bounded
 //     buffers (Config.Buffer per direction, in flight and unread

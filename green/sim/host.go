@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/greenshim/greenshim/green"
+	"github.com/greenshim/greenshim/green/sim/simdns"
 	"github.com/greenshim/greenshim/iface"
 )
 
@@ -26,7 +27,7 @@ type Host struct {
 	conns     map[*Conn]struct{}
 
 	sock *Socket
-	dns  *resolver
+	dns  *simdns.Resolver
 
 	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
 }
@@ -87,6 +88,9 @@ func (w *World) AddHost(name string, addrs ...string) (*Host, error) {
 			return nil, fmt.Errorf("sim: host %q: address %v belongs to host %q", name, ip, o.name)
 		}
 	}
+	if err := w.zone.AddHost(name, ips...); err != nil {
+		return nil, fmt.Errorf("sim: host %q: %w", name, err)
+	}
 	h := &Host{
 		w:         w,
 		name:      name,
@@ -98,7 +102,7 @@ func (w *World) AddHost(name string, addrs ...string) (*Host, error) {
 	h.ports[protoTCP] = map[uint16]int{}
 	h.ports[protoUDP] = map[uint16]int{}
 	h.sock = &Socket{h: h}
-	h.dns = &resolver{w: w}
+	h.dns = w.newResolver(name)
 	for _, ip := range ips {
 		w.byAddr[ip] = h
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/greenshim/greenshim/green"
+	"github.com/greenshim/greenshim/green/sim/simdns"
 )
 
 // Mode says how code runs in a world: see the package doc, # Modes.
@@ -93,6 +94,7 @@ type World struct {
 	mu sync.Mutex // guards everything below, and every conn's and host's state
 
 	rng      *rand.Rand
+	zone     *simdns.Zone // the world's DNS (dns.go)
 	hosts    []*Host
 	byName   map[string]*Host
 	byAddr   map[netip.Addr]*Host
@@ -152,6 +154,7 @@ func New(cfg Config) *World {
 		mode:   cfg.Mode,
 		tr:     cfg.Trace,
 		rng:    rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		zone:   simdns.NewZone(),
 		byName: map[string]*Host{},
 		byAddr: map[netip.Addr]*Host{},
 		links:  map[[2]*Host]*link{},
