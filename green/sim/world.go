@@ -195,6 +195,11 @@ func (w *World) Close() {
 		return
 	}
 	w.closed = true
+	// Dropped events leave the heap for good: a waiter woken below still
+	// cancels its deadline's event, which must find it gone.
+	for _, e := range w.events {
+		e.idx = -1
+	}
 	w.events = nil
 	if w.timer != nil {
 		w.timer.Stop()

@@ -713,3 +713,44 @@ func TestFault_HoldInFlight(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// Closing a world on a hub of the user's while its greenlets wait with
+// deadlines: the waiters, woken by the world's Close, cancel deadline
+// events that Close has already dropped.
+func TestWorld_CloseBeforeItsHub(t *testing.T) {
+	h := green.New(green.Options{Clock: green.NewVirtualClock(time.Time{})})
+	w := sim.New(sim.Config{Hub: h})
+	a := w.MustAddHost("a")
+	started := make(chan error, 1)
+	var readers []*green.Greenlet
+	go func() {
+		started <- h.Run(func() error {
+			for i := range 3 {
+				u, err := a.Socket().ListenPacket("udp", fmt.Sprintf(":%d", 100+i))
+				if err != nil {
+					return err
+				}
+				readers = append(readers, a.Go(func() error {
+					u.SetReadDeadline(w.Now().Add(time.Hour))
+					_, _, err := u.ReadFrom(make([]byte, 1))
+					return err
+				}))
+			}
+			green.Yield() // the readers park, each with its deadline armed
+			w.Close()
+			return nil
+		})
+	}()
+	select {
+	case err := <-started:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not end within 10s")
+	}
+	h.Close()
+	require.Len(t, readers, 3)
+	for _, g := range readers {
+		var pe *green.PanicError
+		assert.False(t, errors.As(g.Err(), &pe), "a reader panicked: %v", g.Err())
+	}
+}
