@@ -135,7 +135,13 @@
 // order. What breaks it: plain goroutines using the world (see # Modes),
 // a greenlet handed off or waiting on real time, Close from outside while
 // work is in flight. In modes 2 and 3 the world's own choices are seeded
-// but the Go scheduler decides who sends first.
+// but the Go scheduler decides who sends first: the same seed gives the
+// same faults, links, ports and DNS answers, not the same interleaving of
+// the goroutines' calls. A world's trace (Config.Trace) says which it
+// was: a world of goroutines, and a goroutine calling into a world of
+// greenlets while they live, are recorded as breakers
+// (green.Trace.Breakers), which green.Replays and Trace.Diff print beside
+// the first event that differs, and the timeline picture shows.
 //
 // # Tracing
 //

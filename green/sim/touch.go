@@ -43,10 +43,25 @@ func (w *World) touchIfOutside() {
 	if g := green.Current(); g != nil && g.Hub() == w.hub {
 		return
 	}
+	// Only while greenlets live: a world set up from outside before its
+	// run (listeners, faults) is as deterministic as one set up in it.
+	// (The trace counts the calls under one breaker.)
+	if w.tr != nil && w.hub.Stats().Live > 0 {
+		w.tr.Nondeterministic(breakerOutside)
+	}
 	if w.touchMark() {
 		w.holdHub()
 	}
 }
+
+// breakerOutside is what a world's trace says breaks its determinism when
+// a goroutine (or a greenlet of another hub) calls into a world of
+// greenlets while its greenlets live; breakerGoroutines, of a world of
+// goroutines.
+const (
+	breakerOutside    = "sim: a goroutine outside the world's hub called into the world (the Go scheduler orders its calls)"
+	breakerGoroutines = "sim: a world of goroutines (mode 2 or 3): its own choices come from the seed, the order of its goroutines' calls from the Go scheduler"
+)
 
 // touchMark records a touch and reports whether a hold must be taken.
 func (w *World) touchMark() bool {

@@ -181,6 +181,9 @@ func New(cfg Config) *World {
 		w.start = w.hub.Now()
 	} else {
 		w.start = time.Now()
+		if w.tr != nil {
+			w.tr.Nondeterministic(breakerGoroutines)
+		}
 	}
 	return w
 }

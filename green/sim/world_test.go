@@ -754,3 +754,49 @@ func TestWorld_CloseBeforeItsHub(t *testing.T) {
 		assert.False(t, errors.As(g.Err(), &pe), "a reader panicked: %v", g.Err())
 	}
 }
+
+// A world's trace says what can make its run differ under the same seed:
+// a world of goroutines, whose calls the Go scheduler orders, and a
+// goroutine calling into a world of greenlets. A run of greenlets alone
+// says nothing (TestWorld_Deterministic).
+func TestWorld_TraceNamesWhatBreaksDeterminism(t *testing.T) {
+	breakers := func(tr *green.Trace) string {
+		var s []string
+		for _, b := range tr.Breakers() {
+			s = append(s, b.What)
+		}
+		return strings.Join(s, "\n")
+	}
+
+	tr := new(green.Trace)
+	w := sim.New(sim.Config{Mode: sim.Goroutines, Trace: tr})
+	w.Close()
+	assert.Contains(t, breakers(tr), "a world of goroutines")
+
+	tr = new(green.Trace)
+	w, a, b := world(t, sim.Config{Trace: tr})
+	ln := echoServer(t, b, ":7")
+	defer ln.Close()
+	require.Empty(t, tr.Breakers(), "greenlets alone")
+	require.Empty(t, tr.Breakers(), "set up from outside with no greenlet live")
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- a.Run(func() error {
+			close(ready)
+			green.Sleep(time.Second) // live while the goroutine dials
+			return nil
+		})
+	}()
+	<-ready
+	c, err := a.Socket().Dial("tcp", "b:7") // from the test's goroutine
+	require.NoError(t, err)
+	c.Close()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not end within 10s")
+	}
+	assert.Contains(t, breakers(tr), "a goroutine outside the world's hub")
+	w.Close()
+}
