@@ -28,7 +28,8 @@ type Host struct {
 	sock *Socket
 	dns  *resolver
 
-	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
+	x     hostExt   // disk, life and clock (life.go, hostdisk.go, hostclock.go)
+	procs hostProcs // programs and processes (procs.go)
 }
 
 const (

@@ -243,6 +243,7 @@ func (h *Host) Crash() (*simdisk.CrashReport, error) {
 	h.endLocked(l, ErrCrashed)
 	l.cancel(ErrCrashed)
 	h.dropSocketsLocked()
+	h.killProcsLocked()
 	rep := h.x.disk.Crash(nil)
 	if w.tr != nil {
 		w.traceLocked("crash", h, 0, fmt.Sprintf("%s life %d: %d files lost data, %d torn, %d entries lost",
