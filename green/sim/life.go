@@ -319,9 +319,11 @@ func (h *Host) killLife(l *life, hub *green.Hub) {
 	_ = g.Join()
 }
 
-// endLivesLocked cancels every host's life as the world closes.
+// endLivesLocked cancels every host's life, and kills its processes, as
+// the world closes.
 func (w *World) endLivesLocked() {
 	for _, h := range w.hosts {
+		h.killProcsLocked() // their sleeps have no events left to end them
 		if l := h.x.cur; l != nil {
 			l.dead.Store(true)
 			h.endLocked(l, net.ErrClosed)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/greenshim/greenshim/green"
 	"github.com/greenshim/greenshim/green/sim"
@@ -218,4 +219,35 @@ func TestHost_HandleCommandBadInput(t *testing.T) {
 	// Another host does not have the program.
 	err = procs(t, w.MustAddHost("b").OS()).Command(context.Background(), "/bin/sleep", "1ms").Run()
 	assert.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// Rule: closing the world kills its running commands, whose handlers then
+// return (goleak checks the goroutines).
+func TestProc_WorldCloseKillsCommands(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	w := sim.New(sim.Config{Seed: 1, Mode: sim.Goroutines})
+	h := w.MustAddHost("a")
+	asleep := make(chan struct{}, 2)
+	h.HandleCommand("sleep", func(ctx context.Context, p *sim.Proc) int {
+		asleep <- struct{}{} // the Sleep below has begun, give or take a moment
+		_ = p.Sleep(time.Hour)
+		return 0
+	})
+	c := procs(t, h.OS()).Command(context.Background(), "sleep")
+	require.NoError(t, c.Start())
+	unwaited := procs(t, h.OS()).Command(context.Background(), "sleep")
+	require.NoError(t, unwaited.Start())
+	for range 2 {
+		select {
+		case <-asleep:
+		case <-time.After(5 * time.Second):
+			t.Fatal("a command did not start")
+		}
+	}
+	w.Close()
+	var ee iface.ExitError
+	require.ErrorAs(t, c.Wait(), &ee)
+	assert.False(t, ee.Exited())
+	err := procs(t, h.OS()).Command(context.Background(), "sleep", "1ms").Start()
+	assert.ErrorIs(t, err, syscall.EIO, "Start in a closed world")
 }
