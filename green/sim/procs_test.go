@@ -69,7 +69,7 @@ func TestProcs_ConformanceSynctest(t *testing.T) {
 }
 
 // procs returns o's processes, failing t if it has none.
-func procs(t *testing.T, o iface.OS) iface.Procs {
+func procs(t testing.TB, o iface.OS) iface.Procs {
 	t.Helper()
 	p, ok := o.(iface.Procs)
 	require.True(t, ok, "%T is not an iface.Procs", o)
