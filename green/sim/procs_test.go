@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os/exec"
 	"syscall"
@@ -250,4 +251,52 @@ func TestProc_WorldCloseKillsCommands(t *testing.T) {
 	assert.False(t, ee.Exited())
 	err := procs(t, h.OS()).Command(context.Background(), "sleep", "1ms").Start()
 	assert.ErrorIs(t, err, syscall.EIO, "Start in a closed world")
+}
+
+// Rule: a pipe holds 64 KiB; a handler writing more waits, on world time,
+// for its reader.
+func TestProc_PipeWaitsForItsReader(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1})
+	defer w.Close()
+	h := w.MustAddHost("a")
+	const n = 256 << 10
+	var wrote time.Duration
+	h.HandleCommand("spew", func(ctx context.Context, p *sim.Proc) int {
+		if _, err := p.Stdout.Write(ifacetest.Spew(n)); err != nil {
+			return 1
+		}
+		wrote = w.Since()
+		return 0
+	})
+	err := h.Run(func() error {
+		c := procs(t, h.OS()).Command(context.Background(), "spew")
+		out, err := c.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, c.Start())
+		green.Sleep(time.Second)
+		got, err := io.ReadAll(out)
+		require.NoError(t, err)
+		assert.Equal(t, ifacetest.Spew(n), got)
+		return c.Wait()
+	})
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, wrote, "the write ended once the reader read, a second of world time later")
+}
+
+// Rule: the world's os module runs a command on the calling greenlet's
+// host.
+func TestWorld_OSRunsCommandsOnTheCallersHost(t *testing.T) {
+	w := sim.New(sim.Config{Seed: 1})
+	defer w.Close()
+	a, b := w.MustAddHost("a"), w.MustAddHost("b")
+	a.HandleCommand("sleep", sleeper)
+	b.HandleCommand("sleep", sleeper)
+	var out []byte
+	err := b.Run(func() error {
+		var err error
+		out, err = procs(t, w.OS()).Command(context.Background(), "sleep", "1s").Output()
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "b b 1s", string(out))
 }
