@@ -18,11 +18,13 @@ var (
 )
 
 // SimWorld returns the simulated world that the spec token "sim" installs
-// (its Socket and DNS), made on first use: a world of plain goroutines on
-// real time (sim.Goroutines, the mode of ordinary tests) with one host,
-// "sim" (10.0.0.1), which serves every caller that is not a greenlet
-// started through a host. Its seed is $GREENSHIM_SEED, or 1. A test may add
-// hosts and faults to it; TestingM closes it after the tests.
+// (its Socket, DNS and OS: files on the hosts' disks, commands run by the
+// handlers a test registers, see sim.Host.HandleCommand), made on first
+// use: a world of plain goroutines on real time (sim.Goroutines, the mode
+// of ordinary tests) with one host, "sim" (10.0.0.1), which serves every
+// caller that is not a greenlet started through a host. Its seed is
+// $GREENSHIM_SEED, or 1. A test may add hosts, faults and commands to it;
+// TestingM closes it after the tests.
 func SimWorld() *sim.World {
 	simMu.Lock()
 	defer simMu.Unlock()

@@ -27,8 +27,8 @@ type Spec struct {
 	// Options are those PatchAll is called with when Patch is true.
 	Options Options
 	// Sim is true for a spec with the token "sim": Apply patches as for
-	// "green", but the socket and dns modules are those of the simulated
-	// world SimWorld returns (package green/sim).
+	// "green", but the socket, dns and os modules are those of the
+	// simulated world SimWorld returns (package green/sim).
 	Sim bool
 
 	text string
@@ -49,9 +49,11 @@ var validTokens = func() string {
 // ParseSpec parses a comma-separated list of tokens:
 //
 //   - green: patch every module with its cooperative implementation;
-//   - sim: as green, but socket and dns are those of the simulated world
-//     (package green/sim): the calling greenlet's host's, or, for any other
-//     caller, SimWorld's; every conn and lookup stays in memory;
+//   - sim: as green, but socket, dns and os are those of the simulated
+//     world (package green/sim): socket and dns the calling greenlet's
+//     host's, whatever its world, and for any other caller SimWorld's; os
+//     SimWorld's (the disk and commands of the caller's host in it, or of
+//     its host "sim"); every conn, lookup, file and command stays in memory;
 //   - blocking: patch nothing (the same as the empty string); it cannot be
 //     combined with other tokens;
 //   - os, time, socket, dns: patch only the modules named this way;
@@ -161,6 +163,9 @@ func (s Spec) Apply() (*Report, error) {
 		}
 		if opts.Impl.DNS == nil {
 			opts.Impl.DNS = simDNS{w}
+		}
+		if opts.Impl.OS == nil {
+			opts.Impl.OS = w.OS()
 		}
 	}
 	return PatchAll(opts)

@@ -103,11 +103,18 @@ func (w *World) atLocked(at int64, fn func()) *event {
 	return e
 }
 
-// cancelLocked drops e if it has not run.
+// cancelLocked drops e if it has not run. Close dropped every event: a
+// waiter woken after it (a process killed as the world closes) has none
+// left in the heap.
 func (w *World) cancelLocked(e *event) {
-	if e != nil {
-		w.events.remove(e)
+	if e == nil {
+		return
 	}
+	if w.closed {
+		e.idx = -1
+		return
+	}
+	w.events.remove(e)
 }
 
 // runDueLocked runs every event due at now, in order, including those

@@ -25,7 +25,8 @@
 //  2. The host's conns are closed (its own calls on them fail with
 //     net.ErrClosed) and each peer is sent a reset, which it sees as
 //     ECONNRESET once it arrives over the link; its listeners and UDP
-//     sockets are closed, so dials to it are refused.
+//     sockets are closed, so dials to it are refused; its processes are
+//     killed (see # Processes).
 //  3. Its disk crashes (simdisk's Crash): what was not durable is lost,
 //     every file opened before fails with EIO from then on, and the
 //     environment starts again.
@@ -52,6 +53,35 @@
 // the crash still fail. A call that is in progress in another goroutine at
 // the moment of the crash may take effect before or after it, as the
 // race it is.
+//
+// # Processes
+//
+// A host runs programs that a test registers on it:
+// [Host.HandleCommand](name, fn) makes a command of that name (a bare name
+// or a path, exactly) run fn, a [CommandFunc] given a [Proc]: the command
+// line, environment (the command's, or the host's), working directory,
+// standard streams and the host. The host's os module ([Host.OS],
+// [World.OS]) is an iface.Procs whose commands copy os/exec's: Start,
+// Wait, Run, Output, CombinedOutput, the pipes, Kill and Signal, a
+// context's cancel function and WaitDelay, and os/exec's errors (an
+// *exec.Error wrapping exec.ErrNotFound for a bare name no handler has, an
+// *fs.PathError for a path, ENOENT or EACCES as the host's disk says, and
+// "exec: already started" and the rest for misuse). A status other than 0
+// is an [*ExitError], an iface.ExitError.
+//
+// The handler runs as a greenlet on the host in a world of greenlets (its
+// waits park it; a run of greenlets stays deterministic) and as a goroutine
+// in a world of goroutines. Its duration is its waits on world time:
+// [Proc.Sleep], the pipes (64 KiB each, waits that block on world time),
+// the host's modules. A Reader or Writer that is not a pipe is handed to
+// the handler itself, without a copy: the order of its writes is the
+// order of the output. Kill, any signal, a done context (after the cancel
+// function and WaitDelay), a crash of the host and the world's Close end
+// a process at once: Wait reports "signal: killed" (ExitCode -1, Exited
+// false), the handler's context is done, its Sleep returns an error and
+// its streams fail, so that it returns; what it returns then is ignored. A
+// crashed host starts no command until it restarts (Start fails with EIO),
+// as the rest of its os module.
 //
 // # Clocks
 //

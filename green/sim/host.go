@@ -29,7 +29,8 @@ type Host struct {
 	sock *Socket
 	dns  *simdns.Resolver
 
-	x hostExt // disk, life and clock (life.go, hostdisk.go, hostclock.go)
+	x     hostExt   // disk, life and clock (life.go, hostdisk.go, hostclock.go)
+	procs hostProcs // programs and processes (procs.go)
 }
 
 const (

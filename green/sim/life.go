@@ -243,6 +243,7 @@ func (h *Host) Crash() (*simdisk.CrashReport, error) {
 	h.endLocked(l, ErrCrashed)
 	l.cancel(ErrCrashed)
 	h.dropSocketsLocked()
+	h.killProcsLocked()
 	rep := h.x.disk.Crash(nil)
 	if w.tr != nil {
 		w.traceLocked("crash", h, 0, fmt.Sprintf("%s life %d: %d files lost data, %d torn, %d entries lost",
@@ -318,9 +319,11 @@ func (h *Host) killLife(l *life, hub *green.Hub) {
 	_ = g.Join()
 }
 
-// endLivesLocked cancels every host's life as the world closes.
+// endLivesLocked cancels every host's life, and kills its processes, as
+// the world closes.
 func (w *World) endLivesLocked() {
 	for _, h := range w.hosts {
+		h.killProcsLocked() // their sleeps have no events left to end them
 		if l := h.x.cur; l != nil {
 			l.dead.Store(true)
 			h.endLocked(l, net.ErrClosed)
