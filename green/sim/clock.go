@@ -103,18 +103,12 @@ func (w *World) atLocked(at int64, fn func()) *event {
 	return e
 }
 
-// cancelLocked drops e if it has not run. Close dropped every event: a
-// waiter woken after it (a process killed as the world closes) has none
-// left in the heap.
+// cancelLocked drops e if it has not run (or Close has not dropped it:
+// then its idx is -1 already).
 func (w *World) cancelLocked(e *event) {
-	if e == nil {
-		return
+	if e != nil {
+		w.events.remove(e)
 	}
-	if w.closed {
-		e.idx = -1
-		return
-	}
-	w.events.remove(e)
 }
 
 // runDueLocked runs every event due at now, in order, including those
