@@ -22,7 +22,7 @@ import (
 // deterministic.
 func TestHandoff_GCIsNotAForeignWait(t *testing.T) {
 	for _, tt := range []struct {
-		name    string
+		name     string
 		explicit bool // the greenlets call runtime.GC too
 	}{
 		{"allocation", false},
