@@ -14,7 +14,7 @@ import (
 )
 
 // TestHandoff_GCIsNotAForeignWait: greenlets of a virtual hub that
-// allocate hard (and, in one case, call runtime.GC), with outside
+// allocate hard (and call runtime.GC or runtime.ReadMemStats), with outside
 // goroutines doing the same, wait in the runtime's GC machinery: for a
 // cycle another goroutine is starting, for the world to stop. That reads
 // as a foreign wait (semacquire) and outlasts HandoffAfter, but it is not
@@ -22,11 +22,12 @@ import (
 // deterministic.
 func TestHandoff_GCIsNotAForeignWait(t *testing.T) {
 	for _, tt := range []struct {
-		name     string
-		explicit bool // the greenlets call runtime.GC too
+		name string
+		call func() // what the greenlets call now and then besides allocating
 	}{
-		{"allocation", false},
-		{"runtime.GC", true},
+		{"allocation", nil},
+		{"runtime.GC", runtime.GC},
+		{"runtime.ReadMemStats", func() { var ms runtime.MemStats; runtime.ReadMemStats(&ms) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			defer debug.SetGCPercent(debug.SetGCPercent(1))
@@ -55,15 +56,15 @@ func TestHandoff_GCIsNotAForeignWait(t *testing.T) {
 			}
 			err := run(t, h, func() error {
 				var gs []*green.Greenlet
-				for range 16 {
+				for range 12 {
 					gs = append(gs, h.Spawn(func() error {
 						var keep [][]byte
-						for i := range 300 {
+						for i := range 200 {
 							if keep = append(keep, make([]byte, 32<<10)); len(keep) > 32 {
 								keep = keep[:0]
 							}
-							if tt.explicit && i%50 == 0 {
-								runtime.GC()
+							if tt.call != nil && i%50 == 0 {
+								tt.call()
 							}
 							if i%10 == 0 {
 								green.Yield()
