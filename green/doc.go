@@ -106,7 +106,12 @@
 // runtime's own record of it and walks its frames (this needs Go 1.26 on
 // amd64 or arm64, checked when the first hub starts; elsewhere
 // Stats.Handoff says "unavailable" and the hub keeps gevent's behaviour).
-// The switch path pays nothing for it.
+// The switch path pays nothing for it. A wait in the runtime's own
+// machinery (an allocation or a call of runtime.GC or runtime.ReadMemStats
+// waiting for a collection to start or the world to stop, a GC assist) is
+// not a foreign wait: it holds the hub like a computation and is never
+// handed off, so memory pressure does not make a virtual-clock run
+// nondeterministic.
 //
 // Each detach is counted (Stats.Detaches, Stats.Detached) and reported once
 // per call site, as a [Handoff] naming the frame where the library waited

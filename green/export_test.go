@@ -1,6 +1,9 @@
 package green
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // freeNodes counts the nodes on l's free list.
 func freeNodes[T any](l *nodes[T]) int {
@@ -88,4 +91,15 @@ func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
 		out = append(out, int(t.seq))
 	}
 	return out, nil
+}
+
+// RuntimeOwnWait reports whether a goroutine stopped in the functions
+// named, innermost first, waits in the runtime's own machinery (a
+// collection, a stopped world), which the hand-off never detaches.
+func RuntimeOwnWait(funcs ...string) bool {
+	frames := make([]runtime.Frame, len(funcs))
+	for i, f := range funcs {
+		frames[i].Function = f
+	}
+	return runtimeOwnWait(frames)
 }

@@ -25,10 +25,12 @@ import (
 //
 // Detach. The monitor (monitor.go) sees the greenlet G that holds the hub
 // in a foreign wait (the runtime's status of its goroutine, and a frame
-// walk that finds user code, not the hub's own, waiting: handoff_rt.go),
-// for at least HandoffAfter and with the hub's tick unchanged. It announces
-// the decision (deciding), takes cur away from G and reads G's state again:
-// if G moved, it gives cur back and G, which may have noticed, carries on.
+// walk that finds user code, not the hub's own, waiting: handoff_rt.go;
+// never a wait in the runtime's own machinery, a collection or a stopped
+// world: handoff_gc.go), for at least HandoffAfter and with the hub's tick
+// unchanged. It announces the decision (deciding), takes cur away from G
+// and reads G's state again: if G moved, it gives cur back and G, which
+// may have noticed, carries on.
 // Otherwise G is detached, and a relay goroutine, which now holds the hub,
 // marks G detached and calls G's yield for it: the scheduler that resumed G
 // returns from next as if G had parked, and goes on; the relay waits on the

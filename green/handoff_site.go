@@ -90,6 +90,7 @@ func funcPkg(name string) string {
 // waitSite is what a frame walk says about a stopped greenlet.
 type waitSite struct {
 	user   bool // the wait is in code the greenlet's function called, not the hub's
+	rt     bool // the wait is the runtime's own: a collection, a stopped world (handoff_gc.go)
 	frames []runtime.Frame
 	frame  int // index of Frame
 	caller int // index of Caller
@@ -115,6 +116,7 @@ func classify(pcs []uintptr) waitSite {
 			break
 		}
 	}
+	ws.rt = runtimeOwnWait(ws.frames)
 	top := -1
 	for i, f := range ws.frames {
 		if strings.HasPrefix(f.Function, greenPkg) {

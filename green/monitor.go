@@ -239,7 +239,7 @@ func (m *monitor) tryDetach(g *Greenlet, tick uint64, heldFor time.Duration) det
 		return detachSoon
 	}
 	ws := classify(pcs)
-	if !ws.user {
+	if !ws.user || ws.rt {
 		return detachNo
 	}
 	ho := &h.ho
