@@ -55,14 +55,37 @@ func TestHandoff(t *testing.T) {
 		}
 		assert.True(t, named, "%s: no hand-off site in %s: %+v", r.Case, frames[r.Case], r.Sites)
 		if lock, ok := locks[r.Case]; ok {
-			var found bool
-			for _, s := range r.Sites {
-				found = found || s.Wait == lock.wait && strings.HasPrefix(s.Frame, lock.frame)
-			}
-			assert.True(t, found, "%s: no hand-off in %s under %s: %+v", r.Case, lock.wait, lock.frame, r.Sites)
+			assert.True(t, lockHandedOff(t, r, lock.wait, lock.frame),
+				"%s: no hand-off in %s under %s in 3 runs: %+v", r.Case, lock.wait, lock.frame, r.Sites)
 		}
 	}
 	assert.Len(t, seen, 9, "a run per case and mode")
+}
+
+// lockHandedOff reports whether r's sites include a hand-off in wait under
+// frame, running r's case again (up to twice) if not: whether a greenlet
+// meets the library's lock held, for longer than the hand-off threshold,
+// is up to the Go scheduler on a loaded machine; what is checked is that,
+// when it does, the hand-off names the lock and the library.
+func lockHandedOff(t *testing.T, r handoff.Result, wait, frame string) bool {
+	for try := 0; ; try++ {
+		for _, s := range r.Sites {
+			if s.Wait == wait && strings.HasPrefix(s.Frame, frame) {
+				return true
+			}
+		}
+		if try == 2 {
+			return false
+		}
+		rs, err := run(&strings.Builder{}, handoff.Config{Workers: 40, Delay: 20 * time.Millisecond,
+			Modes: []string{"greenlets"}})
+		require.NoError(t, err)
+		for _, x := range rs {
+			if x.Case == r.Case {
+				r = x
+			}
+		}
+	}
 }
 
 func TestHandoff_BadInput(t *testing.T) {
