@@ -51,45 +51,55 @@ func (c *simCmd) SetWaitDelay(d time.Duration) { c.waitDelay = d }
 func (c *simCmd) SetCancel(f func() error)     { c.cancel, c.cancelSet = f, true }
 
 func (c *simCmd) StdinPipe() (io.WriteCloser, error) {
-	if c.stdin != nil || c.childIn != nil {
-		return nil, errors.New("exec: Stdin already set")
+	if err := c.pipeOK("Stdin", c.stdin != nil || c.childIn != nil); err != nil {
+		return nil, err
 	}
-	if c.started {
-		return nil, errors.New("exec: StdinPipe after process started")
-	}
-	r, w := newPipe(c.h.w, "|0")
+	r, w := c.pipe("|0", true)
 	c.childIn = r
-	c.childEnds = append(c.childEnds, r)
-	c.parentEnds = append(c.parentEnds, w)
 	return w, nil
 }
 
 func (c *simCmd) StdoutPipe() (io.ReadCloser, error) {
-	if c.stdout != nil || c.childOut != nil {
-		return nil, errors.New("exec: Stdout already set")
+	if err := c.pipeOK("Stdout", c.stdout != nil || c.childOut != nil); err != nil {
+		return nil, err
 	}
-	if c.started {
-		return nil, errors.New("exec: StdoutPipe after process started")
-	}
-	r, w := newPipe(c.h.w, "|1")
+	r, w := c.pipe("|1", false)
 	c.childOut = w
-	c.childEnds = append(c.childEnds, w)
-	c.parentEnds = append(c.parentEnds, r)
 	return r, nil
 }
 
 func (c *simCmd) StderrPipe() (io.ReadCloser, error) {
-	if c.stderr != nil || c.chErr != nil {
-		return nil, errors.New("exec: Stderr already set")
+	if err := c.pipeOK("Stderr", c.stderr != nil || c.chErr != nil); err != nil {
+		return nil, err
+	}
+	r, w := c.pipe("|2", false)
+	c.chErr = w
+	return r, nil
+}
+
+// pipeOK returns os/exec's error for a pipe of stream name that cannot be
+// made: the stream is set already, or the process has started.
+func (c *simCmd) pipeOK(name string, set bool) error {
+	if set {
+		return errors.New("exec: " + name + " already set")
 	}
 	if c.started {
-		return nil, errors.New("exec: StderrPipe after process started")
+		return errors.New("exec: " + name + "Pipe after process started")
 	}
-	r, w := newPipe(c.h.w, "|2")
-	c.chErr = w
-	c.childEnds = append(c.childEnds, w)
-	c.parentEnds = append(c.parentEnds, r)
-	return r, nil
+	return nil
+}
+
+// pipe makes a pipe and records its ends: the child's (the read end if
+// toChild) and the parent's.
+func (c *simCmd) pipe(what string, toChild bool) (*pipeEnd, *pipeEnd) {
+	r, w := newPipe(c.h.w, what)
+	child, parent := w, r
+	if toChild {
+		child, parent = r, w
+	}
+	c.childEnds = append(c.childEnds, child)
+	c.parentEnds = append(c.parentEnds, parent)
+	return r, w
 }
 
 // closeEnds closes both ends of the pipes (a failed Start).
