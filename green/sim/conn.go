@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -23,8 +24,8 @@ type Conn struct {
 	id    uint64
 	local netip.AddrPort
 	remot netip.AddrPort
-	laddr *net.TCPAddr
-	raddr *net.TCPAddr
+	laddr atomic.Pointer[net.TCPAddr] // made on first use: most conns never ask
+	raddr atomic.Pointer[net.TCPAddr]
 
 	// Guarded by w.mu.
 	peer     *Conn
@@ -60,8 +61,7 @@ const maxSegment = 64 << 10
 
 func (w *World) newConnLocked(h *Host, local, remote netip.AddrPort) *Conn {
 	w.flows++ // conn IDs share the counter: both only order things
-	c := &Conn{w: w, host: h, id: w.flows, local: local, remot: remote,
-		laddr: net.TCPAddrFromAddrPort(local), raddr: net.TCPAddrFromAddrPort(remote)}
+	c := &Conn{w: w, host: h, id: w.flows, local: local, remot: remote}
 	h.conns[c] = struct{}{}
 	return c
 }
@@ -88,7 +88,21 @@ func (c *Conn) room() int {
 }
 
 func (c *Conn) opError(op string, err error) error {
-	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
+	return &net.OpError{Op: op, Net: "tcp", Source: c.tcpAddr(&c.laddr, c.local), Addr: c.tcpAddr(&c.raddr, c.remot), Err: err}
+}
+
+// tcpAddr returns the *net.TCPAddr of ap kept in p, made on the first
+// call: two allocations a conn saves when nothing asks for its addresses.
+// Every call returns the same pointer, as net.TCPConn's do.
+func (c *Conn) tcpAddr(p *atomic.Pointer[net.TCPAddr], ap netip.AddrPort) *net.TCPAddr {
+	if a := p.Load(); a != nil {
+		return a
+	}
+	a := net.TCPAddrFromAddrPort(ap)
+	if p.CompareAndSwap(nil, a) {
+		return a
+	}
+	return p.Load()
 }
 
 // Read copies net.TCPConn's Read: it waits for data, and returns io.EOF
@@ -206,7 +220,9 @@ func (c *Conn) sendLocked(kind pkind, data []byte) {
 	if to == nil {
 		return
 	}
-	c.w.sendLocked(&packet{kind: kind, from: c.host, to: to, src: c.local, dst: c.remot, data: data, conn: c})
+	p := c.w.newPacketLocked()
+	*p = packet{kind: kind, from: c.host, to: to, src: c.local, dst: c.remot, data: data, conn: c}
+	c.w.sendLocked(p)
 }
 
 // arrive delivers a packet c sent to c's peer. World lock held.
@@ -364,10 +380,10 @@ func (c *Conn) SetKeepAlivePeriod(time.Duration) error { return nil }
 func (c *Conn) SetNoDelay(bool) error { return nil }
 
 // LocalAddr returns the conn's address, a *net.TCPAddr.
-func (c *Conn) LocalAddr() net.Addr { return c.laddr }
+func (c *Conn) LocalAddr() net.Addr { return c.tcpAddr(&c.laddr, c.local) }
 
 // RemoteAddr returns the peer's address, a *net.TCPAddr.
-func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+func (c *Conn) RemoteAddr() net.Addr { return c.tcpAddr(&c.raddr, c.remot) }
 
 // Host returns the host c belongs to.
 func (c *Conn) Host() *Host { return c.host }

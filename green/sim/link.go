@@ -340,12 +340,40 @@ func (w *World) arriveLocked(p *packet) {
 		p.deliver(p)
 	case p.kind == pSyn:
 		synArrives(p)
+		w.recycleLocked(p)
 	case p.kind == pDatagram:
 		datagramArrives(p)
 	default:
 		p.conn.arrive(p)
+		w.recycleLocked(p)
 	}
 }
+
+// newPacketLocked returns a zero packet, one that has arrived if any: a
+// dial and a close send four TCP packets that arrive at once on a perfect
+// link, and a world of ten thousand clients would allocate each.
+func (w *World) newPacketLocked() *packet {
+	if n := len(w.pfree); n > 0 {
+		p := w.pfree[n-1]
+		w.pfree[n-1] = nil
+		w.pfree = w.pfree[:n-1]
+		return p
+	}
+	return new(packet)
+}
+
+// recycleLocked keeps p, a TCP packet that has arrived, for the next
+// newPacketLocked: nothing refers to it any more (its arrival copied its
+// data; its event and its place among the link's flying are gone).
+func (w *World) recycleLocked(p *packet) {
+	if len(w.pfree) < maxFreePackets {
+		*p = packet{}
+		w.pfree = append(w.pfree, p)
+	}
+}
+
+// maxFreePackets bounds the packets a world keeps for reuse.
+const maxFreePackets = 1024
 
 func (w *World) dropLocked(p *packet, why string) {
 	if w.tr != nil {
