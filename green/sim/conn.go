@@ -216,7 +216,12 @@ func (c *Conn) fastLocked() bool {
 
 // sendLocked sends a packet of kind from c to its peer.
 func (c *Conn) sendLocked(kind pkind, data []byte) {
-	to := c.w.byAddrOr(c.host, c.remot.Addr())
+	var to *Host
+	if c.lk != nil {
+		to = c.lk.to // the route, found once (linkOfLocked)
+	} else {
+		to = c.w.byAddrOr(c.host, c.remot.Addr())
+	}
 	if to == nil {
 		return
 	}

@@ -105,6 +105,20 @@ func (w *World) linkLocked(a, b *Host) *link {
 	return l
 }
 
+// linkOfLocked is linkLocked(p.from, p.to), through the link p's conn
+// keeps (Conn.lk): a map lookup less per TCP packet. A conn's packets all
+// go from its host to its peer's, and routes never change once found.
+func (w *World) linkOfLocked(p *packet) *link {
+	c := p.conn
+	if c == nil || c.host != p.from {
+		return w.linkLocked(p.from, p.to)
+	}
+	if c.lk == nil || c.lk.to != p.to {
+		c.lk = w.linkLocked(p.from, p.to)
+	}
+	return c.lk
+}
+
 func (l *link) blocked(now int64) bool { return l.held || l.down || now < l.clogUntil }
 
 // Packet is what the world's hook (World.OnPacket) sees of each TCP
@@ -218,7 +232,7 @@ func (w *World) sendLocked(p *packet) {
 			dups = v.Duplicate
 		}
 	}
-	l := w.linkLocked(p.from, p.to)
+	l := w.linkOfLocked(p)
 	for i := 0; i <= dups; i++ {
 		q := p
 		if i > 0 {
