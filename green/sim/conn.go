@@ -22,6 +22,7 @@ type Conn struct {
 	w     *World
 	host  *Host
 	id    uint64
+	hidx  int // index in host.conns while open; guarded by w.mu
 	local netip.AddrPort
 	remot netip.AddrPort
 	laddr atomic.Pointer[net.TCPAddr] // made on first use: most conns never ask
@@ -62,15 +63,29 @@ const maxSegment = 64 << 10
 func (w *World) newConnLocked(h *Host, local, remote netip.AddrPort) *Conn {
 	w.flows++ // conn IDs share the counter: both only order things
 	c := &Conn{w: w, host: h, id: w.flows, local: local, remot: remote}
-	h.conns[c] = struct{}{}
+	c.hidx = len(h.conns)
+	h.conns = append(h.conns, c)
 	return c
 }
 
-func sortedConns(m map[*Conn]struct{}) []*Conn {
-	cs := make([]*Conn, 0, len(m))
-	for c := range m {
-		cs = append(cs, c)
+// removeConnLocked takes c out of h.conns: the last takes its place.
+func (h *Host) removeConnLocked(c *Conn) {
+	i := c.hidx
+	if i < 0 || i >= len(h.conns) || h.conns[i] != c {
+		return
 	}
+	last := len(h.conns) - 1
+	h.conns[i] = h.conns[last]
+	h.conns[i].hidx = i
+	h.conns[last] = nil
+	h.conns = h.conns[:last]
+	c.hidx = -1
+}
+
+// sortedConns returns a copy of conns ordered by id, the order they were
+// made: deterministic, whatever order removals left them in.
+func sortedConns(conns []*Conn) []*Conn {
+	cs := slices.Clone(conns)
 	slices.SortFunc(cs, func(a, b *Conn) int { return cmp.Compare(a.id, b.id) })
 	return cs
 }
@@ -315,7 +330,7 @@ func (c *Conn) closeLocked() {
 	c.closed, c.wshut = true, true
 	c.rbuf, c.roff = nil, 0
 	if h := c.host; h != nil {
-		delete(h.conns, c)
+		h.removeConnLocked(c)
 		if c.local.Port() != 0 {
 			if h.ports[protoTCP][c.local.Port()]--; h.ports[protoTCP][c.local.Port()] <= 0 {
 				delete(h.ports[protoTCP], c.local.Port())
