@@ -49,9 +49,8 @@ func WaitLinks(h *Hub) uint64 { return h.links }
 
 // TimerHeapRun arms a timer for each of whens in order on a bare timer heap,
 // disarms those at the indexes in drop, and returns the arming indexes of
-// the rest in the order the heap hands them out (popMin, as the hub fires
-// them), checking every timer's idx and the heap's order after each
-// operation.
+// the rest in the order the heap hands them out, checking every timer's idx
+// after each operation.
 func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
 	var h timerHeap
 	ts := make([]timer, len(whens))
@@ -59,9 +58,6 @@ func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
 		for i, e := range h {
 			if e.t.idx != i {
 				return fmt.Errorf("timer at %d has idx %d", i, e.t.idx)
-			}
-			if i > 0 && e.less(&h[(i-1)/4]) {
-				return fmt.Errorf("timer at %d is earlier than its parent", i)
 			}
 		}
 		return nil
@@ -81,7 +77,8 @@ func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
 	}
 	var out []int
 	for len(h) > 0 {
-		t := h.popMin()
+		t := h.at(0)
+		h.remove(t)
 		if t.idx != -1 {
 			return nil, fmt.Errorf("removed timer has idx %d", t.idx)
 		}

@@ -511,7 +511,8 @@ func (h *Hub) addTimer(t *timer, when int64) {
 func (h *Hub) fireTimers(now int64) {
 	h.acting = actTimer
 	for len(h.timers) > 0 && h.timers[0].when <= now {
-		t := h.timers.popMin()
+		t := h.timers.at(0)
+		h.timers.remove(t)
 		if t.f != nil {
 			if h.tr != nil {
 				h.traceTimer(t)

@@ -58,67 +58,6 @@ func (h *timerHeap) remove(t *timer) {
 	}
 }
 
-// popMin removes and returns the earliest timer. It sinks the hole at the
-// root to a leaf along the smaller children and lifts the last entry from
-// there (Floyd's pop): the last entry, a leaf, almost always belongs near
-// the bottom, so this saves the comparison with it on every level that
-// remove's sift-down makes. Keys are unique (seq), so timers leave in the
-// same order whatever the layout.
-func (h *timerHeap) popMin() *timer {
-	s := *h
-	t := s[0].t
-	t.idx = -1
-	last := len(s) - 1
-	e := s[last]
-	s[last] = timerEntry{}
-	s = s[:last]
-	*h = s
-	if last == 0 {
-		return t
-	}
-	i := 0
-	for {
-		c := 4*i + 1
-		if c >= last {
-			break
-		}
-		m := c
-		if c+3 < last { // four children: a tournament, two pairs then their winners
-			m1 := c + 2
-			if s[c+1].less(&s[c]) {
-				m = c + 1
-			}
-			if s[c+3].less(&s[c+2]) {
-				m1 = c + 3
-			}
-			if s[m1].less(&s[m]) {
-				m = m1
-			}
-		} else {
-			for k := c + 1; k < last; k++ {
-				if s[k].less(&s[m]) {
-					m = k
-				}
-			}
-		}
-		s[i] = s[m]
-		s[i].t.idx = i
-		i = m
-	}
-	for i > 0 {
-		p := (i - 1) / 4
-		if !e.less(&s[p]) {
-			break
-		}
-		s[i] = s[p]
-		s[i].t.idx = i
-		i = p
-	}
-	s[i] = e
-	e.t.idx = i
-	return t
-}
-
 func (h timerHeap) up(i int) {
 	e := h[i]
 	for i > 0 {
