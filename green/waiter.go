@@ -211,7 +211,9 @@ func (w *Waiter) consume(s uint64) {
 // waitGreenlet parks g. Hub context, on g.
 func (w *Waiter) waitGreenlet(g *Greenlet, s uint64, d time.Duration, bounded bool) (err error) {
 	h := g.h
-	w.hub.Store(h)
+	if w.hub.Load() != h { // usually a waiter waits on one hub: skip the store's fence
+		w.hub.Store(h)
+	}
 	if w.post == nil {
 		w.post = w.wakeOnHub // once per Waiter; published by the CAS below
 	}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -21,10 +22,11 @@ type Conn struct {
 	w     *World
 	host  *Host
 	id    uint64
+	hidx  int // index in host.conns while open; guarded by w.mu
 	local netip.AddrPort
 	remot netip.AddrPort
-	laddr *net.TCPAddr
-	raddr *net.TCPAddr
+	laddr atomic.Pointer[net.TCPAddr] // made on first use: most conns never ask
+	raddr atomic.Pointer[net.TCPAddr]
 
 	// Guarded by w.mu.
 	peer     *Conn
@@ -60,17 +62,30 @@ const maxSegment = 64 << 10
 
 func (w *World) newConnLocked(h *Host, local, remote netip.AddrPort) *Conn {
 	w.flows++ // conn IDs share the counter: both only order things
-	c := &Conn{w: w, host: h, id: w.flows, local: local, remot: remote,
-		laddr: net.TCPAddrFromAddrPort(local), raddr: net.TCPAddrFromAddrPort(remote)}
-	h.conns[c] = struct{}{}
+	c := &Conn{w: w, host: h, id: w.flows, local: local, remot: remote}
+	c.hidx = len(h.conns)
+	h.conns = append(h.conns, c)
 	return c
 }
 
-func sortedConns(m map[*Conn]struct{}) []*Conn {
-	cs := make([]*Conn, 0, len(m))
-	for c := range m {
-		cs = append(cs, c)
+// removeConnLocked takes c out of h.conns: the last takes its place.
+func (h *Host) removeConnLocked(c *Conn) {
+	i := c.hidx
+	if i < 0 || i >= len(h.conns) || h.conns[i] != c {
+		return
 	}
+	last := len(h.conns) - 1
+	h.conns[i] = h.conns[last]
+	h.conns[i].hidx = i
+	h.conns[last] = nil
+	h.conns = h.conns[:last]
+	c.hidx = -1
+}
+
+// sortedConns returns a copy of conns ordered by id, the order they were
+// made: deterministic, whatever order removals left them in.
+func sortedConns(conns []*Conn) []*Conn {
+	cs := slices.Clone(conns)
 	slices.SortFunc(cs, func(a, b *Conn) int { return cmp.Compare(a.id, b.id) })
 	return cs
 }
@@ -88,7 +103,21 @@ func (c *Conn) room() int {
 }
 
 func (c *Conn) opError(op string, err error) error {
-	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
+	return &net.OpError{Op: op, Net: "tcp", Source: c.tcpAddr(&c.laddr, c.local), Addr: c.tcpAddr(&c.raddr, c.remot), Err: err}
+}
+
+// tcpAddr returns the *net.TCPAddr of ap kept in p, made on the first
+// call: two allocations a conn saves when nothing asks for its addresses.
+// Every call returns the same pointer, as net.TCPConn's do.
+func (c *Conn) tcpAddr(p *atomic.Pointer[net.TCPAddr], ap netip.AddrPort) *net.TCPAddr {
+	if a := p.Load(); a != nil {
+		return a
+	}
+	a := net.TCPAddrFromAddrPort(ap)
+	if p.CompareAndSwap(nil, a) {
+		return a
+	}
+	return p.Load()
 }
 
 // Read copies net.TCPConn's Read: it waits for data, and returns io.EOF
@@ -202,11 +231,18 @@ func (c *Conn) fastLocked() bool {
 
 // sendLocked sends a packet of kind from c to its peer.
 func (c *Conn) sendLocked(kind pkind, data []byte) {
-	to := c.w.byAddrOr(c.host, c.remot.Addr())
+	var to *Host
+	if c.lk != nil {
+		to = c.lk.to // the route, found once (linkOfLocked)
+	} else {
+		to = c.w.byAddrOr(c.host, c.remot.Addr())
+	}
 	if to == nil {
 		return
 	}
-	c.w.sendLocked(&packet{kind: kind, from: c.host, to: to, src: c.local, dst: c.remot, data: data, conn: c})
+	p := c.w.newPacketLocked()
+	*p = packet{kind: kind, from: c.host, to: to, src: c.local, dst: c.remot, data: data, conn: c}
+	c.w.sendLocked(p)
 }
 
 // arrive delivers a packet c sent to c's peer. World lock held.
@@ -294,7 +330,7 @@ func (c *Conn) closeLocked() {
 	c.closed, c.wshut = true, true
 	c.rbuf, c.roff = nil, 0
 	if h := c.host; h != nil {
-		delete(h.conns, c)
+		h.removeConnLocked(c)
 		if c.local.Port() != 0 {
 			if h.ports[protoTCP][c.local.Port()]--; h.ports[protoTCP][c.local.Port()] <= 0 {
 				delete(h.ports[protoTCP], c.local.Port())
@@ -364,10 +400,10 @@ func (c *Conn) SetKeepAlivePeriod(time.Duration) error { return nil }
 func (c *Conn) SetNoDelay(bool) error { return nil }
 
 // LocalAddr returns the conn's address, a *net.TCPAddr.
-func (c *Conn) LocalAddr() net.Addr { return c.laddr }
+func (c *Conn) LocalAddr() net.Addr { return c.tcpAddr(&c.laddr, c.local) }
 
 // RemoteAddr returns the peer's address, a *net.TCPAddr.
-func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+func (c *Conn) RemoteAddr() net.Addr { return c.tcpAddr(&c.raddr, c.remot) }
 
 // Host returns the host c belongs to.
 func (c *Conn) Host() *Host { return c.host }

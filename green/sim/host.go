@@ -24,7 +24,7 @@ type Host struct {
 	ports     [2]map[uint16]int // bound ports, per protocol (tcp, udp): how many bindings
 	listeners map[netip.AddrPort]*Listener
 	udps      map[netip.AddrPort]*UDPConn
-	conns     map[*Conn]struct{}
+	conns     []*Conn // open TCP conns, in no order (Conn.hidx); sortedConns orders them
 
 	sock *Socket
 	dns  *simdns.Resolver
@@ -98,7 +98,6 @@ func (w *World) AddHost(name string, addrs ...string) (*Host, error) {
 		addrs:     append(ips, loop4, loop6),
 		listeners: map[netip.AddrPort]*Listener{},
 		udps:      map[netip.AddrPort]*UDPConn{},
-		conns:     map[*Conn]struct{}{},
 	}
 	h.ports[protoTCP] = map[uint16]int{}
 	h.ports[protoUDP] = map[uint16]int{}

@@ -105,6 +105,20 @@ func (w *World) linkLocked(a, b *Host) *link {
 	return l
 }
 
+// linkOfLocked is linkLocked(p.from, p.to), through the link p's conn
+// keeps (Conn.lk): a map lookup less per TCP packet. A conn's packets all
+// go from its host to its peer's, and routes never change once found.
+func (w *World) linkOfLocked(p *packet) *link {
+	c := p.conn
+	if c == nil || c.host != p.from {
+		return w.linkLocked(p.from, p.to)
+	}
+	if c.lk == nil || c.lk.to != p.to {
+		c.lk = w.linkLocked(p.from, p.to)
+	}
+	return c.lk
+}
+
 func (l *link) blocked(now int64) bool { return l.held || l.down || now < l.clogUntil }
 
 // Packet is what the world's hook (World.OnPacket) sees of each TCP
@@ -218,7 +232,7 @@ func (w *World) sendLocked(p *packet) {
 			dups = v.Duplicate
 		}
 	}
-	l := w.linkLocked(p.from, p.to)
+	l := w.linkOfLocked(p)
 	for i := 0; i <= dups; i++ {
 		q := p
 		if i > 0 {
@@ -340,12 +354,40 @@ func (w *World) arriveLocked(p *packet) {
 		p.deliver(p)
 	case p.kind == pSyn:
 		synArrives(p)
+		w.recycleLocked(p)
 	case p.kind == pDatagram:
 		datagramArrives(p)
 	default:
 		p.conn.arrive(p)
+		w.recycleLocked(p)
 	}
 }
+
+// newPacketLocked returns a zero packet, one that has arrived if any: a
+// dial and a close send four TCP packets that arrive at once on a perfect
+// link, and a world of ten thousand clients would allocate each.
+func (w *World) newPacketLocked() *packet {
+	if n := len(w.pfree); n > 0 {
+		p := w.pfree[n-1]
+		w.pfree[n-1] = nil
+		w.pfree = w.pfree[:n-1]
+		return p
+	}
+	return new(packet)
+}
+
+// recycleLocked keeps p, a TCP packet that has arrived, for the next
+// newPacketLocked: nothing refers to it any more (its arrival copied its
+// data; its event and its place among the link's flying are gone).
+func (w *World) recycleLocked(p *packet) {
+	if len(w.pfree) < maxFreePackets {
+		*p = packet{}
+		w.pfree = append(w.pfree, p)
+	}
+}
+
+// maxFreePackets bounds the packets a world keeps for reuse.
+const maxFreePackets = 1024
 
 func (w *World) dropLocked(p *packet, why string) {
 	if w.tr != nil {

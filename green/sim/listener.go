@@ -199,7 +199,9 @@ func (h *Host) dialTCP(ctx context.Context, network string, dst netip.AddrPort) 
 		dst = netip.AddrPortFrom(src, dst.Port())
 	}
 	c := w.newConnLocked(h, netip.AddrPortFrom(src, port), dst)
-	w.sendLocked(&packet{kind: pSyn, from: h, to: to, src: c.local, dst: dst, conn: c})
+	p := w.newPacketLocked()
+	*p = packet{kind: pSyn, from: h, to: to, src: c.local, dst: dst, conn: c}
+	w.sendLocked(p)
 
 	// The context ends the wait through its Done channel alone, on
 	// whichever clock made it: a context of the world's Time fires in

@@ -193,9 +193,11 @@ func (h *Host) resolve(ctx context.Context, op, network string, fam int, address
 			ip = loop4
 		}
 	default:
-		if a, err := netip.ParseAddr(host); err == nil {
-			ip = a.Unmap()
-			break
+		if mayBeIP(host) {
+			if a, err := netip.ParseAddr(host); err == nil {
+				ip = a.Unmap()
+				break
+			}
 		}
 		ips, err := h.DNS().LookupNetIP(ctx, "ip", host)
 		if err != nil {
@@ -220,6 +222,13 @@ func (h *Host) resolve(ctx context.Context, op, network string, fam int, address
 		return fail(&net.AddrError{Err: "address of the wrong family", Addr: host})
 	}
 	return netip.AddrPortFrom(ip, uint16(port)), nil
+}
+
+// mayBeIP reports whether host may parse as an IP address: an IPv4 one
+// starts with a digit, an IPv6 one has a colon. A name skips the parse,
+// and the error it would make, on every dial.
+func mayBeIP(host string) bool {
+	return host != "" && ('0' <= host[0] && host[0] <= '9' || strings.IndexByte(host, ':') >= 0)
 }
 
 func lookupPort(network, service string) (int, error) {

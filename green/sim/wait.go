@@ -118,8 +118,10 @@ func (w *World) waitLocked(l *waitList, deadline int64, what string) (err error)
 		if release != nil {
 			release()
 		}
-		if w.hub != nil {
-			w.touchIfOutside()
+		if wt.outside != nil { // as touchIfOutside, without asking green again who we are
+			if w.touchMark() {
+				w.holdHub()
+			}
 		}
 		w.mu.Lock()
 		if wt.woken {

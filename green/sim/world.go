@@ -105,6 +105,7 @@ type World struct {
 	flows    uint64
 	closed   bool
 	free     []*waiter // waiters to reuse
+	pfree    []*packet // arrived packets to reuse
 	thens    []func()  // Verdict.Then functions to run once unlocked
 	nextAddr uint32    // automatic addresses given so far
 

@@ -205,3 +205,34 @@ func TestResolver_BadInput(t *testing.T) {
 		assert.PanicsWithValue(t, "simdns: "+name+" with a nil context", f, name)
 	}
 }
+
+// LookupNetIP answers names without LookupIP's net.IP slices; its answers
+// must stay LookupIP's, unmapped, for every network and kind of name.
+func TestResolver_LookupNetIPMatchesLookupIP(t *testing.T) {
+	z := exampleZone(t)
+	require.NoError(t, z.Add("six.example", simdns.AAAA{Addr: addr("fd00::9")}))
+	r := &simdns.Resolver{Zone: z}
+	ctx := context.Background()
+	for _, network := range []string{"ip", "ip4", "ip6", "tcp"} {
+		for _, host := range []string{"db.example", "alias.example", "six.example", "localhost", "nowhere.example",
+			"192.0.2.1", "fe80::1%eth0", "1bad.example", ""} {
+			t.Run(network+"/"+host, func(t *testing.T) {
+				got, err := r.LookupNetIP(ctx, network, host)
+				ips, wantErr := r.LookupIP(ctx, network, host)
+				if wantErr != nil {
+					require.Error(t, err)
+					assert.Equal(t, wantErr.Error(), err.Error())
+					return
+				}
+				require.NoError(t, err)
+				want := make([]netip.Addr, 0, len(ips))
+				for _, ip := range ips {
+					a, ok := netip.AddrFromSlice(ip)
+					require.True(t, ok)
+					want = append(want, a.Unmap())
+				}
+				assert.Equal(t, want, got)
+			})
+		}
+	}
+}
