@@ -128,30 +128,42 @@ func (h *Host) listenTCP(network string, ap netip.AddrPort) (*Listener, error) {
 	fail := func(err error) (*Listener, error) {
 		return nil, &net.OpError{Op: "listen", Net: network, Addr: net.TCPAddrFromAddrPort(ap), Err: err}
 	}
-	if w.closed {
-		return fail(net.ErrClosed)
-	}
-	if err := h.downErrLocked("bind"); err != nil {
+	ap, err := h.bindLocked(protoTCP, ap)
+	if err != nil {
 		return fail(err)
 	}
+	l := &Listener{w: w, host: h, addr: ap, tcp: net.TCPAddrFromAddrPort(ap)}
+	h.listeners[ap] = l
+	h.ports[protoTCP][ap.Port()]++
+	return l, nil
+}
+
+// bindLocked checks that h may bind a socket of proto at ap and returns
+// the address to bind, with an ephemeral port for port 0; the caller
+// records the socket and counts its port. Its errors are bind's.
+func (h *Host) bindLocked(proto int, ap netip.AddrPort) (netip.AddrPort, error) {
+	if h.w.closed {
+		return ap, net.ErrClosed
+	}
+	if err := h.downErrLocked("bind"); err != nil {
+		return ap, err
+	}
 	if !ap.Addr().IsUnspecified() && !h.owns(ap.Addr()) {
-		return fail(os.NewSyscallError("bind", syscall.EADDRNOTAVAIL))
+		return ap, os.NewSyscallError("bind", syscall.EADDRNOTAVAIL)
 	}
 	port := ap.Port()
 	if port == 0 {
-		p, ok := h.ephemeralLocked(protoTCP)
+		p, ok := h.ephemeralLocked(proto)
 		if !ok {
-			return fail(os.NewSyscallError("bind", syscall.EADDRINUSE))
+			return ap, os.NewSyscallError("bind", syscall.EADDRINUSE)
 		}
 		port = p
-	} else if h.ports[protoTCP][port] > 0 && h.listenerClashLocked(ap.Addr(), port) {
-		return fail(os.NewSyscallError("bind", syscall.EADDRINUSE))
+	} else if h.ports[proto][port] > 0 && (proto == protoUDP || h.listenerClashLocked(ap.Addr(), port)) {
+		// A UDP port is taken by any socket on it; a TCP one only by a
+		// listener on the same or an unspecified address.
+		return ap, os.NewSyscallError("bind", syscall.EADDRINUSE)
 	}
-	ap = netip.AddrPortFrom(ap.Addr(), port)
-	l := &Listener{w: w, host: h, addr: ap, tcp: net.TCPAddrFromAddrPort(ap)}
-	h.listeners[ap] = l
-	h.ports[protoTCP][port]++
-	return l, nil
+	return netip.AddrPortFrom(ap.Addr(), port), nil
 }
 
 // listenerClashLocked reports whether a listener on ip:port would clash

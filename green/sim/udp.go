@@ -62,32 +62,16 @@ func (h *Host) listenUDP(network string, ap, remote netip.AddrPort) (*UDPConn, e
 		}
 		return nil, &net.OpError{Op: op, Net: network, Addr: a, Err: err}
 	}
-	if w.closed {
-		return fail(net.ErrClosed)
-	}
-	if err := h.downErrLocked("bind"); err != nil {
+	ap, err := h.bindLocked(protoUDP, ap)
+	if err != nil {
 		return fail(err)
 	}
-	if !ap.Addr().IsUnspecified() && !h.owns(ap.Addr()) {
-		return fail(os.NewSyscallError("bind", syscall.EADDRNOTAVAIL))
-	}
-	port := ap.Port()
-	if port == 0 {
-		p, ok := h.ephemeralLocked(protoUDP)
-		if !ok {
-			return fail(os.NewSyscallError("bind", syscall.EADDRINUSE))
-		}
-		port = p
-	} else if h.ports[protoUDP][port] > 0 {
-		return fail(os.NewSyscallError("bind", syscall.EADDRINUSE))
-	}
-	ap = netip.AddrPortFrom(ap.Addr(), port)
 	u := &UDPConn{w: w, host: h, local: ap, remote: remote, laddr: net.UDPAddrFromAddrPort(ap)}
 	if remote.IsValid() {
 		u.raddr = net.UDPAddrFromAddrPort(remote)
 	}
 	h.udps[ap] = u
-	h.ports[protoUDP][port]++
+	h.ports[protoUDP][ap.Port()]++
 	return u, nil
 }
 

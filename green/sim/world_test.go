@@ -800,3 +800,42 @@ func TestWorld_TraceNamesWhatBreaksDeterminism(t *testing.T) {
 	assert.Contains(t, breakers(tr), "a goroutine outside the world's hub")
 	w.Close()
 }
+
+// Binding follows the kernel's rules: a TCP port is taken by a listener on
+// the same or an unspecified address (not by one on another address); a
+// UDP port by any socket on it; port 0 picks a free ephemeral port; a
+// closed listener gives its port back.
+func TestHost_BindRules(t *testing.T) {
+	_, a, _ := world(t, sim.Config{Mode: sim.Goroutines})
+	s := a.Socket()
+	l1, err := s.Listen("tcp", "10.0.0.1:80")
+	require.NoError(t, err)
+	l2, err := s.Listen("tcp", "127.0.0.1:80")
+	require.NoError(t, err, "another address, same port")
+	_, err = s.Listen("tcp", "10.0.0.1:80")
+	assert.ErrorIs(t, err, syscall.EADDRINUSE, "the same address")
+	_, err = s.Listen("tcp", ":80")
+	assert.ErrorIs(t, err, syscall.EADDRINUSE, "unspecified over a bound address")
+	var oe *net.OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "listen", oe.Op)
+	l1.Close()
+	l2.Close()
+	l3, err := s.Listen("tcp", ":80")
+	require.NoError(t, err, "the port was given back")
+	l3.Close()
+
+	u1, err := s.ListenPacket("udp", "10.0.0.1:53")
+	require.NoError(t, err)
+	_, err = s.ListenPacket("udp", "127.0.0.1:53")
+	assert.ErrorIs(t, err, syscall.EADDRINUSE, "a UDP port is taken by any socket on it")
+	u1.Close()
+
+	e1, err := s.Listen("tcp", ":0")
+	require.NoError(t, err)
+	e2, err := s.Listen("tcp", ":0")
+	require.NoError(t, err)
+	assert.NotEqual(t, e1.Addr().String(), e2.Addr().String(), "two ephemeral ports")
+	e1.Close()
+	e2.Close()
+}
