@@ -44,6 +44,19 @@ func run(t *testing.T, h *sim.Host, main func() error) error {
 	}
 }
 
+// connect dials addr from host h and accepts the conn on ln, returning
+// both ends. From a greenlet of the world.
+func connect(h *sim.Host, ln net.Listener, addr string) (dialed, accepted net.Conn, err error) {
+	if dialed, err = h.Socket().Dial("tcp", addr); err != nil {
+		return nil, nil, err
+	}
+	if accepted, err = ln.Accept(); err != nil {
+		dialed.Close()
+		return nil, nil, err
+	}
+	return dialed, accepted, nil
+}
+
 // echoServer serves echo on host h at addr until the world closes.
 func echoServer(t *testing.T, h *sim.Host, addr string) net.Listener {
 	t.Helper()
@@ -202,11 +215,7 @@ func TestConn_Backpressure(t *testing.T) {
 	ln, err := b.Socket().Listen("tcp", ":9")
 	require.NoError(t, err)
 	err = run(t, a, func() error {
-		c, err := a.Socket().Dial("tcp", "b:9")
-		if err != nil {
-			return err
-		}
-		s, err := ln.Accept()
+		c, s, err := connect(a, ln, "b:9")
 		if err != nil {
 			return err
 		}
@@ -237,11 +246,7 @@ func TestConn_CloseAndReset(t *testing.T) {
 	ln, err := b.Socket().Listen("tcp", ":9")
 	require.NoError(t, err)
 	err = run(t, a, func() error {
-		c, err := a.Socket().Dial("tcp", "10.0.0.2:9")
-		if err != nil {
-			return err
-		}
-		s, err := ln.Accept()
+		c, s, err := connect(a, ln, "10.0.0.2:9")
 		if err != nil {
 			return err
 		}
@@ -688,11 +693,7 @@ func TestFault_HoldInFlight(t *testing.T) {
 	ln, err := b.Socket().Listen("tcp", ":9")
 	require.NoError(t, err)
 	err = run(t, a, func() error {
-		c, err := a.Socket().Dial("tcp", "b:9")
-		if err != nil {
-			return err
-		}
-		s, err := ln.Accept()
+		c, s, err := connect(a, ln, "b:9")
 		if err != nil {
 			return err
 		}
