@@ -92,14 +92,7 @@ func (s *Socket) ListenContext(ctx context.Context, network, address string) (ne
 		panic("sim: ListenContext with a nil context")
 	}
 	h := s.host()
-	fam, udp, err := parseNetwork(network)
-	if err == nil && udp {
-		err = net.UnknownNetworkError(network)
-	}
-	if err != nil {
-		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
-	}
-	ap, err := h.resolve(ctx, "listen", network, fam, address, true)
+	ap, err := h.listenAddr(ctx, network, address, false)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +114,7 @@ func (s *Socket) ListenPacketContext(ctx context.Context, network, address strin
 		panic("sim: ListenPacketContext with a nil context")
 	}
 	h := s.host()
-	fam, udp, err := parseNetwork(network)
-	if err == nil && !udp {
-		err = net.UnknownNetworkError(network)
-	}
-	if err != nil {
-		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
-	}
-	ap, err := h.resolve(ctx, "listen", network, fam, address, true)
+	ap, err := h.listenAddr(ctx, network, address, true)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +145,19 @@ func parseNetwork(network string) (fam int, udp bool, err error) {
 		return 6, true, nil
 	}
 	return 0, false, net.UnknownNetworkError(network)
+}
+
+// listenAddr checks that network is a TCP one (a UDP one if udp) and
+// resolves address on h for a listen.
+func (h *Host) listenAddr(ctx context.Context, network, address string, udp bool) (netip.AddrPort, error) {
+	fam, isUDP, err := parseNetwork(network)
+	if err == nil && isUDP != udp {
+		err = net.UnknownNetworkError(network)
+	}
+	if err != nil {
+		return netip.AddrPort{}, &net.OpError{Op: "listen", Net: network, Err: err}
+	}
+	return h.resolve(ctx, "listen", network, fam, address, true)
 }
 
 // resolve turns "host:port" into an address: an IP literal, a name

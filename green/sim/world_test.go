@@ -839,4 +839,9 @@ func TestHost_BindRules(t *testing.T) {
 	assert.NotEqual(t, e1.Addr().String(), e2.Addr().String(), "two ephemeral ports")
 	e1.Close()
 	e2.Close()
+
+	_, err = s.ListenPacket("tcp", ":1")
+	assert.ErrorContains(t, err, "unknown network tcp", "ListenPacket on tcp")
+	_, err = s.Listen("udp4", ":1")
+	assert.ErrorContains(t, err, "unknown network udp4", "Listen on udp4")
 }
