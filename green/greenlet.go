@@ -40,7 +40,7 @@ type Greenlet struct {
 	efn   func() error // Spawn's function, kept as given: no wrapper closure per spawn
 	pc    uintptr      // entry of the function spawned, for its default name
 	state gstate
-	id    uint32 // see ID; in state's padding, so a Greenlet stays 240 bytes (a size class)
+	id    uint32 // see ID; in state's padding, so a Greenlet stays 256 bytes (a size class)
 
 	value  any
 	err    error
@@ -55,8 +55,9 @@ type Greenlet struct {
 	killReq      bool   // a kill is pending: unwind at the next wait
 	sleep        timer
 
-	anext, aprev *Greenlet // in h.all
-	x            *extra    // rarely used fields
+	anext, aprev *Greenlet  // in h.all
+	x            *extra     // rarely used fields
+	inh          *inherited // Inherited values; shared with children, copied on write
 
 	// name is read by the blocking monitor's goroutine, hence atomic.
 	name atomic.Pointer[string]
@@ -75,7 +76,6 @@ type extra struct {
 	swVal    any         // value passed by Switch
 	swErr    error       // error passed by Throw
 	notes    []*notifier // Wait/IWait callbacks, run when it ends
-	inherit  map[any]any // Inherited values; shared with children, copied on write
 }
 
 func (g *Greenlet) ext() *extra {

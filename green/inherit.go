@@ -1,5 +1,7 @@
 package green
 
+import "unsafe"
+
 // Inherited is greenlet-local storage that a greenlet's children inherit:
 // a greenlet spawned by a greenlet (Spawn, SpawnValue, SpawnLater, Raw, and
 // so Pool's and Group's Spawn) starts with the values its spawner had at
@@ -37,9 +39,10 @@ func (l *Inherited[T]) Of(g *Greenlet) (T, bool) {
 }
 
 func (l *Inherited[T]) of(g *Greenlet) (T, bool) {
-	if g.x != nil {
-		if v, ok := g.x.inherit[l]; ok {
-			return v.(T), true
+	key := unsafe.Pointer(l)
+	for e := g.inh; e != nil; e = e.next {
+		if e.key == key {
+			return e.val.(T), true
 		}
 	}
 	var zero T
@@ -53,20 +56,37 @@ func (l *Inherited[T]) Set(v T) {
 	if g == nil {
 		panic("green: Inherited used outside a greenlet")
 	}
-	x := g.ext()
-	// Copy on write: children share their spawner's map.
-	m := make(map[any]any, len(x.inherit)+1)
-	for k, v := range x.inherit {
-		m[k] = v
+	g.inh = g.inh.with(unsafe.Pointer(l), v)
+}
+
+// inherited is one Inherited value of a greenlet, in a list its children
+// share: a list, not a map, because a program has a handful of Inherited
+// variables, and a greenlet spawned through a simulated host sets two of
+// them, so a spawn costs two small nodes where maps cost two tables.
+// Lists are never modified: Set builds a new one.
+type inherited struct {
+	key  unsafe.Pointer // the *Inherited[T]
+	val  any
+	next *inherited
+}
+
+// with returns a copy of list l in which key has value v.
+func (l *inherited) with(key unsafe.Pointer, v any) *inherited {
+	head := &inherited{key: key, val: v}
+	tail := head
+	for e := l; e != nil; e = e.next {
+		if e.key != key {
+			tail.next = &inherited{key: e.key, val: e.val}
+			tail = tail.next
+		}
 	}
-	m[l] = v
-	x.inherit = m
+	return head
 }
 
 // inherit gives g, new, the inherited values of its spawner c (nil for a
 // plain goroutine). Hub context.
 func inherit(g, c *Greenlet) {
-	if c != nil && c.x != nil && c.x.inherit != nil {
-		g.ext().inherit = c.x.inherit
+	if c != nil {
+		g.inh = c.inh
 	}
 }
