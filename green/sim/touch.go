@@ -43,6 +43,15 @@ func (w *World) touchIfOutside() {
 	if g := green.Current(); g != nil && g.Hub() == w.hub {
 		return
 	}
+	w.touchOutside()
+}
+
+// touchOutside is touchIfOutside's work for a call from outside the hub,
+// kept out of line: Stats is a large value, and in touchIfOutside's frame
+// it would cost every greenlet's call into the world a bigger stack.
+//
+//go:noinline
+func (w *World) touchOutside() {
 	// Only while greenlets live: a world set up from outside before its
 	// run (listeners, faults) is as deterministic as one set up in it.
 	// (The trace counts the calls under one breaker.)
