@@ -264,6 +264,38 @@ func TestInherited_ChildrenInherit(t *testing.T) {
 	assert.False(t, ok)
 }
 
+func TestInherited_SeveralValues(t *testing.T) {
+	h := virtualHub(t)
+	var name green.Inherited[string]
+	var n green.Inherited[int]
+	err := run(t, h, func() error {
+		name.Set("a")
+		n.Set(1)
+		name.Set("b") // replaces a, keeps n
+		child := green.Spawn(func() error {
+			if got, ok := n.Lookup(); !ok || got != 1 {
+				return fmt.Errorf("child's n = %d, %v", got, ok)
+			}
+			name.Set("c") // the child's own; n stays inherited
+			if got := n.Get(); got != 1 {
+				return fmt.Errorf("child's n after its Set of name = %d", got)
+			}
+			return nil
+		})
+		if err := child.Join(); err != nil {
+			return err
+		}
+		if got, _ := name.Of(child); got != "c" {
+			return fmt.Errorf("Of(child) = %q", got)
+		}
+		if got, got2 := name.Get(), n.Get(); got != "b" || got2 != 1 {
+			return fmt.Errorf("the parent's values changed to %q, %d", got, got2)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+}
+
 func TestInherited_Misuse(t *testing.T) {
 	var l green.Inherited[int]
 	assert.PanicsWithValue(t, "green: Inherited used outside a greenlet", func() { l.Get() })
