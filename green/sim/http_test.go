@@ -100,3 +100,46 @@ func TestHTTP_PartitionSynctest(t *testing.T) {
 		partitionProof(t, w, &http.Client{Transport: tr}, cli.Time())
 	})
 }
+
+// The green server's timeouts and Date header are on its hub's clock:
+// in a world, world time. A client that connects and sends nothing is
+// cut off after exactly ReadHeaderTimeout of world time, and a response's
+// Date is the world's time, so it repeats with the seed.
+func TestHTTP_GreenServerOnWorldTime(t *testing.T) {
+	start := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	w := sim.New(sim.Config{Seed: 1, Start: start, Link: sim.Link{Latency: time.Millisecond}})
+	defer w.Close()
+	srv := w.MustAddHost("server", "10.0.0.1")
+	cli := w.MustAddHost("client", "10.0.0.2")
+	ln, err := srv.Socket().Listen("tcp", ":80")
+	require.NoError(t, err)
+	hs := &httpserver.Server{Handler: http.HandlerFunc(hello), Hub: w.Hub(), ReadHeaderTimeout: 2 * time.Second}
+	g := srv.Go(func() error { return hs.Serve(ln) })
+	defer g.Kill()
+	tm := cli.Time()
+
+	tr := &http.Transport{DialContext: cli.Socket().DialContext}
+	defer tr.CloseIdleConnections()
+	ctx, cancel := tm.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://server/date", nil)
+	require.NoError(t, err)
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	date, err := http.ParseTime(resp.Header.Get("Date"))
+	require.NoError(t, err)
+	assert.WithinDuration(t, tm.Now(), date, time.Second, "Date is world time")
+
+	c, err := cli.Socket().Dial("tcp", "server:80")
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, c.SetReadDeadline(tm.Now().Add(10*time.Second)))
+	t0 := tm.Now()
+	n, err := c.Read(make([]byte, 1))
+	assert.Equal(t, 0, n)
+	assert.ErrorIs(t, err, io.EOF, "the server closed the silent connection")
+	// Accepted after the dial's round trip; cut off 2 s later.
+	assert.InDelta(t, float64(2*time.Second), float64(tm.Since(t0)), float64(5*time.Millisecond),
+		"cut off after ReadHeaderTimeout of world time, not %v", tm.Since(t0))
+}

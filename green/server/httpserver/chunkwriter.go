@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -182,7 +181,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	}
 
 	if _, ok := header["Date"]; !ok {
-		setHeader.date = c.srv.date(time.Now())
+		setHeader.date = c.srv.date(c.srv.now())
 	}
 
 	if hasCL && hasTE && te != "identity" {

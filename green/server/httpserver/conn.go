@@ -126,7 +126,7 @@ func (c *conn) serve() {
 	c.bufr = bufio.NewReaderSize(&c.r, 4<<10)
 	c.bufw = bufio.NewWriterSize(checkConnErrorWriter{c}, 4<<10)
 	if d := c.srv.readHeaderTimeout(); d > 0 {
-		c.setReadDeadline(time.Now().Add(d))
+		c.setReadDeadline(c.srv.now().Add(d))
 	}
 	for {
 		w, err := c.readRequest()
@@ -170,7 +170,7 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.idleTimeout(); d > 0 {
-			c.setReadDeadline(time.Now().Add(d))
+			c.setReadDeadline(c.srv.now().Add(d))
 		} else {
 			c.setReadDeadline(time.Time{})
 		}
@@ -180,7 +180,7 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.readHeaderTimeout(); d > 0 {
-			c.setReadDeadline(time.Now().Add(d))
+			c.setReadDeadline(c.srv.now().Add(d))
 		} else {
 			c.setReadDeadline(time.Time{})
 		}
@@ -229,11 +229,11 @@ func (c *conn) readRequest() (*response, error) {
 	srv := c.srv
 	var wholeReqDeadline time.Time
 	if d := srv.ReadTimeout; d > 0 {
-		wholeReqDeadline = time.Now().Add(d)
+		wholeReqDeadline = c.srv.now().Add(d)
 	}
 	if d := srv.WriteTimeout; d > 0 {
 		// Also for the error a bad request gets.
-		defer func() { c.setWriteDeadline(time.Now().Add(d)) }()
+		defer func() { c.setWriteDeadline(c.srv.now().Add(d)) }()
 	}
 	c.r.setReadLimit(srv.initialReadLimitSize())
 	if c.lastMethod == "POST" {
@@ -338,7 +338,7 @@ func (c *conn) setWriteDeadline(t time.Time) error {
 func (c *conn) setState(st http.ConnState) {
 	c.state = st
 	if st == http.StateNew {
-		c.since = time.Now() // only new conns go stale (Shutdown)
+		c.since = c.srv.now() // only new conns go stale (Shutdown)
 	}
 	srv := c.srv
 	switch st {
