@@ -74,10 +74,10 @@ func (h *Hub) holderInfo() []GreenletInfo {
 		return nil
 	}
 	gi := GreenletInfo{Greenlet: g, Name: g.Name(), State: "holding"}
-	s := readG(g.w.gid)
+	s := readG(g.w.gid.Load())
 	if wait, ok := s.foreign(); ok {
 		pcs := s.walk()
-		if readG(g.w.gid).same(s) {
+		if readG(g.w.gid.Load()).same(s) {
 			gi.WaitsOn, gi.Stack = wait, stackString(classify(pcs).frames)
 		}
 	}

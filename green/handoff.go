@@ -180,7 +180,7 @@ func (h *Hub) currentSlow() *Greenlet {
 		// The monitor took cur away to decide whether the caller is
 		// detached; it gives it back if the caller moved, which it has.
 		runtime.Gosched()
-		if g := h.cur.Load(); g != nil && g.w.gid == id {
+		if g := h.cur.Load(); g != nil && g.w.gid.Load() == id {
 			return g
 		}
 	}
@@ -219,7 +219,7 @@ func (h *Hub) relay(d *detach) {
 	g.w.yield(struct{}{}) // g's resumer goes on; the relay waits for g's next resume
 	s := &h.ho
 	s.mu.Lock()
-	delete(s.detached, g.w.gid)
+	delete(s.detached, g.w.gid.Load())
 	s.mu.Unlock()
 	s.active.Add(-1)
 	s.now.Add(-1)
@@ -231,7 +231,7 @@ func (h *Hub) relay(d *detach) {
 func (s *handoffState) waitOf(g *Greenlet) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d := s.detached[g.w.gid]; d != nil {
+	if d := s.detached[g.w.gid.Load()]; d != nil {
 		return d.wait + " (detached)"
 	}
 	return ""

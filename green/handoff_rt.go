@@ -84,6 +84,9 @@ type gsnap struct {
 
 // readG reads the runtime's record of the goroutine whose g is at gp.
 func readG(gp uintptr) gsnap {
+	if gp == 0 { // a worker whose body has not run yet
+		return gsnap{}
+	}
 	s := gsnap{
 		status: uint32(peekWord(gp+offStatus)) &^ gScanBit,
 		reason: uint8(peekWord(gp + offWaitReason)),

@@ -265,7 +265,7 @@ func (h *Hub) timeAt(ns int64) time.Time {
 // first call that finds it here waits for the hub.
 func (h *Hub) current() *Greenlet {
 	g := h.cur.Load()
-	if g != nil && g.w.gid == getg() {
+	if g != nil && g.w.gid.Load() == getg() {
 		raceReleaseHub(h)
 		return g
 	}

@@ -225,7 +225,7 @@ const (
 // for at least m.after, the hub's tick being still tick. See handoff.go.
 func (m *monitor) tryDetach(g *Greenlet, tick uint64, heldFor time.Duration) detachResult {
 	h := m.h
-	gid := g.w.gid
+	gid := g.w.gid.Load()
 	s := readG(gid)
 	wait, ok := s.foreign()
 	if !ok {
@@ -310,10 +310,10 @@ func (m *monitor) report(g *Greenlet, heldFor time.Duration, hold *held) *held {
 	h.stats.blocked.Add(1)
 	b := Blocked{Hub: h.opts.Name, Greenlet: g, Name: g.Name(), For: heldFor}
 	var ws waitSite
-	s := readG(g.w.gid)
+	s := readG(g.w.gid.Load())
 	if wait, ok := s.foreign(); ok {
 		pcs := s.walk()
-		if readG(g.w.gid).same(s) {
+		if readG(g.w.gid.Load()).same(s) {
 			ws = classify(pcs)
 			b.Wait, b.Stack = wait, stackString(ws.frames)
 		}
