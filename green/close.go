@@ -69,7 +69,7 @@ func (h *Hub) shutdown() bool {
 		return false
 	}
 	h.trimWorkers(0)
-	h.timers = nil
+	h.timers.reset()
 	h.monitor.close()
 	removeHub(h)
 	return true

@@ -50,45 +50,74 @@ func OpenHubs() int {
 // objects, ever. Hub context.
 func WaitLinks(h *Hub) uint64 { return h.links }
 
-// TimerHeapRun arms a timer for each of whens in order on a bare timer heap,
-// disarms those at the indexes in drop, and returns the arming indexes of
-// the rest in the order the heap hands them out, checking every timer's idx
-// after each operation.
-func TimerHeapRun(whens []int64, drop []int) ([]int, error) {
-	var h timerHeap
-	ts := make([]timer, len(whens))
+// TimerQueueOp is one operation of TimerQueueRun: arm a timer due at When
+// (Pop false), or take the next timer due (Pop true), or disarm the timer
+// armed by operation Drop (Drop >= 0).
+type TimerQueueOp struct {
+	When int64
+	Pop  bool
+	Drop int
+}
+
+// TimerQueueRun runs ops on a bare timer queue and returns, for each Pop,
+// the index of the operation that armed the timer it took (-1 if the queue
+// was empty), checking after every operation that each armed timer's idx
+// says where it is and that the queue counts them right.
+func TimerQueueRun(ops []TimerQueueOp) ([]int, error) {
+	var q timerQueue
+	ts := make([]timer, len(ops))
+	for i := range ts {
+		ts[i].idx = -1 // a Drop may name an operation that armed nothing
+	}
+	armed := map[int]bool{}
 	check := func() error {
-		for i, e := range h {
+		for i, e := range q.heap {
 			if e.t.idx != i {
-				return fmt.Errorf("timer at %d has idx %d", i, e.t.idx)
+				return fmt.Errorf("timer in the heap at %d has idx %d", i, e.t.idx)
 			}
+		}
+		for i, e := range q.run {
+			if e.t != nil && e.t.idx != runIdx(i) {
+				return fmt.Errorf("timer in the run at %d has idx %d", i, e.t.idx)
+			}
+		}
+		for i := range armed {
+			if !q.holds(&ts[i]) {
+				return fmt.Errorf("armed timer %d (idx %d) not held", i, ts[i].idx)
+			}
+		}
+		if q.len() != len(armed) {
+			return fmt.Errorf("len %d, want %d", q.len(), len(armed))
 		}
 		return nil
 	}
-	for i, w := range whens {
-		ts[i] = timer{when: w, seq: uint64(i), idx: -1}
-		h.push(&ts[i])
-		if err := check(); err != nil {
-			return nil, err
-		}
-	}
-	for _, i := range drop {
-		h.remove(&ts[i])
-		if err := check(); err != nil {
-			return nil, err
-		}
-	}
 	var out []int
-	for len(h) > 0 {
-		t := h.at(0)
-		h.remove(t)
-		if t.idx != -1 {
-			return nil, fmt.Errorf("removed timer has idx %d", t.idx)
+	for i, op := range ops {
+		switch {
+		case op.Pop:
+			t := q.next()
+			if t == nil {
+				out = append(out, -1)
+				break
+			}
+			q.remove(t)
+			if t.idx != -1 {
+				return nil, fmt.Errorf("removed timer has idx %d", t.idx)
+			}
+			k := int(t.seq)
+			delete(armed, k)
+			out = append(out, k)
+		case op.Drop >= 0:
+			q.remove(&ts[op.Drop])
+			delete(armed, op.Drop)
+		default:
+			ts[i] = timer{when: op.When, seq: uint64(i), idx: -1}
+			q.push(&ts[i])
+			armed[i] = true
 		}
 		if err := check(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("after op %d %+v: %w", i, op, err)
 		}
-		out = append(out, int(t.seq))
 	}
 	return out, nil
 }

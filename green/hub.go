@@ -99,22 +99,22 @@ type Hub struct {
 	cur atomic.Pointer[Greenlet]
 
 	// Hub-only state.
-	runq    ring      // started greenlets ready to resume, FIFO
-	startq  waitq     // spawned greenlets not yet started, FIFO; a kill unlinks one (see kill)
-	direct  *Greenlet // resume before the queues (raw Switch hand-off)
-	runner  *Greenlet // the greenlet running the scheduler, if any (see giveUp)
-	round   int       // run-queue entries left in this round
-	timers  timerHeap //
-	tseq    uint64    // timer arming order
-	idle    []*worker // workers free for the next greenlet
-	all     gList     // every greenlet not yet dead
-	nparked int       // greenlets parked in a wait (not raw-suspended)
-	ext     int       // outside work in flight: pool jobs, native regions, channel waits
-	holds   int       // Hold calls not yet released; unlike ext, Close does not wait for them
-	stats   hubStats  // counters; see Stats
-	links   uint64    // notifiers Wait, IWait and JoinAll linked, ever (for a test of their cost)
-	closing bool      // Close was called: kill everything, then end the loop
-	monitor *monitor  //
+	runq    ring       // started greenlets ready to resume, FIFO
+	startq  waitq      // spawned greenlets not yet started, FIFO; a kill unlinks one (see kill)
+	direct  *Greenlet  // resume before the queues (raw Switch hand-off)
+	runner  *Greenlet  // the greenlet running the scheduler, if any (see giveUp)
+	round   int        // run-queue entries left in this round
+	timers  timerQueue //
+	tseq    uint64     // timer arming order
+	idle    []*worker  // workers free for the next greenlet
+	all     gList      // every greenlet not yet dead
+	nparked int        // greenlets parked in a wait (not raw-suspended)
+	ext     int        // outside work in flight: pool jobs, native regions, channel waits
+	holds   int        // Hold calls not yet released; unlike ext, Close does not wait for them
+	stats   hubStats   // counters; see Stats
+	links   uint64     // notifiers Wait, IWait and JoinAll linked, ever (for a test of their cost)
+	closing bool       // Close was called: kill everything, then end the loop
+	monitor *monitor   //
 	pool    *ThreadPool
 
 	ho handoffState // the hand-off (handoff.go)
@@ -356,7 +356,7 @@ func (h *Hub) schedule(self *Greenlet) {
 		if h.uring != nil {
 			h.uring.round()
 		}
-		if len(h.timers) > 0 {
+		if h.timers.len() > 0 {
 			h.fireTimers(h.now())
 		}
 		if h.ex == nil {
@@ -386,7 +386,7 @@ func (h *Hub) schedule(self *Greenlet) {
 // move first: too many stacks are held (Options.MaxStacks) and a timer can
 // free some. Without a timer they start anyway, or nothing could run.
 func (h *Hub) deferStarts() bool {
-	return h.virtual != nil && h.opts.MaxStacks > 0 && len(h.timers) > 0 &&
+	return h.virtual != nil && h.opts.MaxStacks > 0 && h.timers.len() > 0 &&
 		h.stats.Workers-len(h.idle) >= h.opts.MaxStacks
 }
 
@@ -510,8 +510,7 @@ func (h *Hub) addTimer(t *timer, when int64) {
 
 func (h *Hub) fireTimers(now int64) {
 	h.acting = actTimer
-	for len(h.timers) > 0 && h.timers[0].when <= now {
-		t := h.timers.at(0)
+	for t := h.timers.next(); t != nil && t.when <= now; t = h.timers.next() {
 		h.timers.remove(t)
 		if t.f != nil {
 			if h.tr != nil {
@@ -532,8 +531,8 @@ func (h *Hub) fireTimers(now int64) {
 // nothing at all that could wake a parked greenlet it declares a deadlock.
 func (h *Hub) idleWait() {
 	h.trimWorkers(maxIdleWorkers)
-	if len(h.timers) > 0 {
-		when := h.timers[0].when
+	if h.timers.len() > 0 {
+		when := h.timers.nextWhen()
 		if h.virtual != nil {
 			if h.ext+h.holds == 0 {
 				h.virtual.off.Store(when)

@@ -177,11 +177,10 @@ func (vt *vtimer) fire() {
 // disarm takes vt off the heap and reports whether it was on it. Hub context
 // (or after the hub has ended, when the heap is gone).
 func (vt *vtimer) disarm() bool {
-	i := vt.t.idx
-	if i < 0 {
+	if vt.t.idx == -1 {
 		return false
 	}
-	if hs := vt.h.timers; i < len(hs) && hs.at(i) == &vt.t {
+	if vt.h.timers.holds(&vt.t) {
 		vt.h.timers.remove(&vt.t)
 	} else {
 		vt.t.idx = -1 // the hub has closed and dropped its heap

@@ -226,7 +226,7 @@ func (h *Hub) kill(g, c *Greenlet) {
 		// otherwise pile up dead entries that new greenlets and outside
 		// calls queue behind.
 		h.startq.remove(g)
-		if g.sleep.idx >= 0 {
+		if g.sleep.armed() {
 			h.timers.remove(&g.sleep)
 		}
 		g.killed = true

@@ -111,7 +111,7 @@ func (h *Hub) hubStats() Stats {
 		Parked:    h.nparked,
 		Runnable:  h.runnable(),
 		Steps:     h.steps(),
-		Timers:    len(h.timers),
+		Timers:    h.timers.len(),
 		Workers:   h.stats.Workers,
 		Idle:      len(h.idle),
 		InFlight:  h.ext + h.holds,

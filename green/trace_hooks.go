@@ -152,7 +152,7 @@ func (h *Hub) traceDetach(g *Greenlet, wait string) {
 }
 
 func (h *Hub) traceClose() {
-	if h.virtual != nil && (len(h.timers) > 0 || h.runq.len() > 0 || h.startq.len() > 0 || h.ex != nil && h.ex.runnable(h) > 0) {
+	if h.virtual != nil && (h.timers.len() > 0 || h.runq.len() > 0 || h.startq.len() > 0 || h.ex != nil && h.ex.runnable(h) > 0) {
 		h.tr.Nondeterministic("Close came from outside while the hub had work left (timers armed or greenlets runnable): how far the run got depends on the Go scheduler; end runs from inside (main returns after its greenlets end)")
 	}
 	h.tr.record(h, TraceClose, nil, 0, "", "")

@@ -47,7 +47,7 @@ func (g *Greenlet) leaveWait() {
 	if g.wq != nil {
 		g.wq.remove(g)
 	}
-	if g.sleep.idx >= 0 {
+	if g.sleep.armed() {
 		g.h.timers.remove(&g.sleep)
 	}
 }
@@ -73,7 +73,7 @@ func (h *Hub) interrupt(g *Greenlet, err error) {
 		if g.wq != nil {
 			g.wq.remove(g)
 		}
-		if g.sleep.idx >= 0 {
+		if g.sleep.armed() {
 			h.timers.remove(&g.sleep)
 		}
 		g.wakeErr = err

@@ -234,7 +234,7 @@ func (w *Waiter) waitGreenlet(g *Greenlet, s uint64, d time.Duration, bounded bo
 	woken := false
 	defer func() {
 		w.g = nil
-		if g.sleep.idx >= 0 {
+		if g.sleep.armed() {
 			h.timers.remove(&g.sleep)
 		}
 		if woken {

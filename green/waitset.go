@@ -85,7 +85,7 @@ func (s *waitSet) await(c *Greenlet, n int, timeout time.Duration) error {
 	}
 	err := c.park("wait")
 	s.c = nil
-	if c.sleep.idx >= 0 {
+	if c.sleep.armed() {
 		h.timers.remove(&c.sleep)
 	}
 	if err == nil && s.left() < n {
