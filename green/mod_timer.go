@@ -80,7 +80,7 @@ func (r realTicker) Reset(d time.Duration) {
 }
 
 // vtimer is a timer, ticker or AfterFunc of a virtual-time hub: an entry in
-// the hub's timer heap, so it fires when virtual time reaches it, in the
+// the hub's timers, so it fires when virtual time reaches it, in the
 // hub's deterministic timer order.
 //
 // Every field but the immutable ones (h, c, f, hf) is hub-only: the methods
@@ -183,7 +183,7 @@ func (vt *vtimer) disarm() bool {
 	if vt.h.timers.holds(&vt.t) {
 		vt.h.timers.remove(&vt.t)
 	} else {
-		vt.t.idx = -1 // the hub has closed and dropped its heap
+		vt.t.idx = -1 // the hub has closed and dropped its timers
 	}
 	return true
 }
