@@ -91,16 +91,24 @@ const PollerEnv = "GREENSHIM_POLLER"
 // the kernel until the hub reads these). A test shrinks it.
 var uringSize = struct{ sq, cq uint32 }{1024, 8192}
 
+// setupRing sets a ring up: newRing, which a test replaces with a refusal
+// (a kernel without io_uring, or a sandbox that forbids it: EPERM, ENOSYS).
+var setupRing = newRing
+
 // uringProbe is whether this process may use io_uring, found once by
 // setting up a small ring.
-var uringProbe = sync.OnceValue(func() error {
-	r, err := newRing(8, 0)
-	if err != nil {
-		return err
-	}
-	r.close()
-	return nil
-})
+var uringProbe = newURingProbe()
+
+func newURingProbe() func() error {
+	return sync.OnceValue(func() error {
+		r, err := setupRing(8, 0)
+		if err != nil {
+			return err
+		}
+		r.close()
+		return nil
+	})
+}
 
 // choosePoller returns the poller a hub with options o uses, and why not
 // the other.
@@ -136,7 +144,7 @@ func uringOf(h *Hub) *uringRing {
 	if h.uring != nil {
 		return h.uring
 	}
-	r, err := newRing(uringSize.sq, uringSize.cq)
+	r, err := setupRing(uringSize.sq, uringSize.cq)
 	if err != nil {
 		why := PollerEpoll + " (io_uring refused: " + err.Error() + ")"
 		h.poller.Store(&why)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,6 +88,49 @@ func TestHub_Poller(t *testing.T) {
 			t.Setenv(green.PollerEnv, tt.env)
 			h := newHub(t, green.Options{Poller: tt.opt})
 			assert.Equal(t, tt.want, h.Stats().Poller)
+		})
+	}
+}
+
+// Where io_uring is refused the hub falls back to epoll, says why in
+// Stats.Poller, and its sockets work: refused at the probe a hub makes when
+// it starts, or when it sets its own ring up after a probe that passed (its
+// first socket operation).
+func TestHub_PollerRefusedFallsBackToEpoll(t *testing.T) {
+	uringOrSkip(t)
+	tests := []struct {
+		name    string
+		probe   bool
+		chosen  string // Stats.Poller before the first socket operation
+		refused string // and after
+	}{
+		{"AtTheProbe", true, "epoll (io_uring refused: operation not permitted)", "epoll (io_uring refused: operation not permitted)"},
+		{"AtTheRing", false, green.PollerIOURing, "epoll (io_uring refused: operation not permitted)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(green.PollerEnv, "")
+			undo := green.RefuseURing(syscall.EPERM, tt.probe)
+			defer undo()
+			h := green.New(green.Options{MaxBlockingTime: -1})
+			defer h.Close()
+			assert.Equal(t, tt.chosen, h.Stats().Poller)
+			s := green.Socket{Hub: h}
+			err := run(t, h, func() error {
+				ln, err := s.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
+				srv := green.Spawn(func() error { return echo(ln) })
+				if err := pingPong(s, ln.Addr().String(), 20); err != nil {
+					return err
+				}
+				ln.Close()
+				return srv.Join()
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tt.refused, h.Stats().Poller)
 		})
 	}
 }
