@@ -40,7 +40,7 @@ type Greenlet struct {
 	efn   func() error // Spawn's function, kept as given: no wrapper closure per spawn
 	pc    uintptr      // entry of the function spawned, for its default name
 	state gstate
-	id    uint32 // see ID; in state's padding, so a Greenlet stays 256 bytes (a size class)
+	id    uint32 // see ID; in state's padding, so a Greenlet fits the 256-byte size class
 
 	value  any
 	err    error

@@ -408,6 +408,12 @@ func (c *Conn) RemoteAddr() net.Addr { return c.tcpAddr(&c.raddr, c.remot) }
 // Host returns the host c belongs to.
 func (c *Conn) Host() *Host { return c.host }
 
+// Now returns the time on the clock c's deadlines are on: the world's
+// (World.Now). Code that computes deadlines for conns it did not make (a
+// server's timeouts: green/server/httpserver looks for this method) reads
+// it here rather than package time.
+func (c *Conn) Now() time.Time { return c.w.Now() }
+
 // SetDeadline sets the read and write deadlines, times on the world's
 // clock (see World.Now); the zero time means none. A wait in progress
 // looks at the new deadline at once.

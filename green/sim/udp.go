@@ -233,6 +233,10 @@ func (u *UDPConn) RemoteAddr() net.Addr {
 	return u.raddr
 }
 
+// Now returns the time on the clock u's deadlines are on: the world's
+// (World.Now), as Conn.Now.
+func (u *UDPConn) Now() time.Time { return u.w.Now() }
+
 // SetDeadline sets the read and write deadlines, times on the world's
 // clock.
 func (u *UDPConn) SetDeadline(t time.Time) error { return u.setDeadline(t, true, true) }

@@ -181,7 +181,7 @@ func (cw *chunkWriter) writeHeader(p []byte) {
 	}
 
 	if _, ok := header["Date"]; !ok {
-		setHeader.date = c.srv.date(c.srv.now())
+		setHeader.date = c.srv.date(c.now())
 	}
 
 	if hasCL && hasTE && te != "identity" {

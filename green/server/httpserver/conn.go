@@ -126,7 +126,7 @@ func (c *conn) serve() {
 	c.bufr = bufio.NewReaderSize(&c.r, 4<<10)
 	c.bufw = bufio.NewWriterSize(checkConnErrorWriter{c}, 4<<10)
 	if d := c.srv.readHeaderTimeout(); d > 0 {
-		c.setReadDeadline(c.srv.now().Add(d))
+		c.setReadDeadline(c.now().Add(d))
 	}
 	for {
 		w, err := c.readRequest()
@@ -170,7 +170,7 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.idleTimeout(); d > 0 {
-			c.setReadDeadline(c.srv.now().Add(d))
+			c.setReadDeadline(c.now().Add(d))
 		} else {
 			c.setReadDeadline(time.Time{})
 		}
@@ -180,7 +180,7 @@ func (c *conn) serve() {
 			return
 		}
 		if d := c.srv.readHeaderTimeout(); d > 0 {
-			c.setReadDeadline(c.srv.now().Add(d))
+			c.setReadDeadline(c.now().Add(d))
 		} else {
 			c.setReadDeadline(time.Time{})
 		}
@@ -229,11 +229,11 @@ func (c *conn) readRequest() (*response, error) {
 	srv := c.srv
 	var wholeReqDeadline time.Time
 	if d := srv.ReadTimeout; d > 0 {
-		wholeReqDeadline = c.srv.now().Add(d)
+		wholeReqDeadline = c.now().Add(d)
 	}
 	if d := srv.WriteTimeout; d > 0 {
 		// Also for the error a bad request gets.
-		defer func() { c.setWriteDeadline(c.srv.now().Add(d)) }()
+		defer func() { c.setWriteDeadline(c.now().Add(d)) }()
 	}
 	c.r.setReadLimit(srv.initialReadLimitSize())
 	if c.lastMethod == "POST" {
@@ -334,11 +334,32 @@ func (c *conn) setWriteDeadline(t time.Time) error {
 	return c.rwc.SetWriteDeadline(t)
 }
 
+// clocked is a conn whose deadlines are on a clock of its own, which its
+// Now reads: a simulated world's conns (green/sim), whose deadlines are in
+// world time.
+type clocked interface{ Now() time.Time }
+
+// now is the time on the clock c's deadlines are on: the timeouts, the
+// Date header and the age of a new connection are on it. For a conn of the
+// operating system's that is the wall clock, whatever the hub's clock; for
+// a simulated world's, world time, so that a server in a world times out in
+// world time and its responses repeat with the seed.
+func (c *conn) now() time.Time {
+	rwc := c.rwc
+	if tc, ok := rwc.(*tls.Conn); ok {
+		rwc = tc.NetConn()
+	}
+	if k, ok := rwc.(clocked); ok {
+		return k.Now()
+	}
+	return time.Now()
+}
+
 // setState records the connection's state and calls the ConnState hook.
 func (c *conn) setState(st http.ConnState) {
 	c.state = st
 	if st == http.StateNew {
-		c.since = c.srv.now() // only new conns go stale (Shutdown)
+		c.since = c.now() // only new conns go stale (Shutdown)
 	}
 	srv := c.srv
 	switch st {

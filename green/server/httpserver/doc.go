@@ -31,10 +31,12 @@
 // SetWriteDeadline, EnableFullDuplex). ReadTimeout, ReadHeaderTimeout,
 // WriteTimeout, IdleTimeout and MaxHeaderBytes mean what they mean for
 // http.Server. The timeouts, the Date header and the five seconds a new
-// connection has before Shutdown counts it idle are on the clock of the
-// server's hub: the wall clock on a real clock, virtual time on a virtual
-// one. So in a simulated world (green/sim) the server times out in world
-// time, and its responses are the same on every run with one seed.
+// connection has before Shutdown counts it idle are on the clock the
+// connection's deadlines are on: the wall clock for the operating system's
+// sockets (whatever the hub's clock), and for a conn with a Now method
+// (a simulated world's, green/sim), the time it gives. So in a simulated
+// world the server times out in world time, and its responses are the same
+// on every run with one seed.
 //
 // A request's context ends when its handler returns, when the connection
 // fails (the client went away), and when the server's BaseContext ends.

@@ -189,19 +189,6 @@ func (s *Server) init(h *green.Hub) error {
 	return nil
 }
 
-// now is the time on the clock of the server's hub: its timeouts, its
-// Date headers and the age of its new connections are on that clock, as
-// the conns' deadlines are (a simulated world's conns take deadlines in
-// world time). On a real clock it is the wall clock; on a virtual one,
-// virtual time, so a server in a simulated world times out in world time
-// and its responses repeat with the seed.
-func (s *Server) now() time.Time {
-	if h := s.running.Load(); h != nil {
-		return h.Now()
-	}
-	return time.Now()
-}
-
 // closeListeners closes every listener, and returns the first error.
 func (s *Server) closeListeners() error {
 	s.mu.Lock()
@@ -303,11 +290,10 @@ func (s *Server) awaitQuiet() error {
 // Hub context.
 func (s *Server) closeIdle() time.Duration {
 	var next time.Duration
-	now := s.now()
 	for c := range s.conns {
 		st := c.state
 		if st == http.StateNew {
-			if age := now.Sub(c.since); age >= staleNew {
+			if age := c.now().Sub(c.since); age >= staleNew {
 				st = http.StateIdle
 			} else if left := staleNew - age; next == 0 || left < next {
 				next = left

@@ -426,3 +426,44 @@ func TestServer_ShutdownFromAHandler(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "slow done", got)
 }
+
+// The operating system's sockets take deadlines on the wall clock, whatever
+// the hub's clock: a server on a virtual-clock hub serving real sockets
+// with timeouts serves (its deadlines are not computed in virtual time,
+// which would put them years in the past), and its Date is the wall
+// clock's.
+func TestServer_VirtualHubRealSocketsWallClock(t *testing.T) {
+	hub := green.New(green.Options{Name: t.Name(), Clock: green.NewVirtualClock(time.Time{})})
+	t.Cleanup(hub.Close)
+	ln, err := green.Socket{Hub: hub}.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &httpserver.Server{
+		Hub:               hub,
+		Handler:           http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }),
+		ReadTimeout:       5 * time.Second,
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      5 * time.Second,
+		IdleTimeout:       5 * time.Second,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer func() {
+		srv.Close()
+		select {
+		case <-served:
+		case <-time.After(10 * time.Second):
+			t.Error("Serve did not return after Close")
+		}
+	}()
+	for range 2 { // a second request on the kept-alive conn: the idle timeout
+		resp, err := client(t).Get("http://" + ln.Addr().String() + "/")
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, "ok", string(body))
+		date, err := http.ParseTime(resp.Header.Get("Date"))
+		require.NoError(t, err)
+		assert.WithinDuration(t, time.Now(), date, time.Minute, "Date is the wall clock's")
+	}
+}

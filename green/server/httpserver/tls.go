@@ -77,7 +77,7 @@ func (s *Server) tlsConfig(certFile, keyFile string) (*tls.Config, error) {
 // for a millisecond or so. It is bounded as net/http bounds it.
 func (c *conn) handshake(tc *tls.Conn) bool {
 	if d := c.srv.tlsHandshakeTimeout(); d > 0 {
-		dl := c.srv.now().Add(d)
+		dl := c.now().Add(d)
 		c.setReadDeadline(dl)
 		c.setWriteDeadline(dl)
 		defer func() {
