@@ -134,6 +134,12 @@ func TestHTTP_GreenServerOnWorldTime(t *testing.T) {
 	c, err := cli.Socket().Dial("tcp", "server:80")
 	require.NoError(t, err)
 	defer c.Close()
+	// The conns say which clock their deadlines are on: the world's.
+	assert.Equal(t, w.Now(), c.(*sim.Conn).Now())
+	u, err := cli.Socket().ListenPacket("udp", ":0")
+	require.NoError(t, err)
+	assert.Equal(t, w.Now(), u.(*sim.UDPConn).Now())
+	u.Close()
 	require.NoError(t, c.SetReadDeadline(tm.Now().Add(10*time.Second)))
 	t0 := tm.Now()
 	n, err := c.Read(make([]byte, 1))
