@@ -37,7 +37,11 @@
 //     for which errors.Is(err, [context.Canceled]) holds; an expired one with
 //     errors.Is(err, [context.DeadlineExceeded]).
 //
-// Deadlines on conns are times on the wall clock, as in package net.
+// The suite's deadlines on conns are times on the clock the conn's Now
+// method reads, for a conn that has one (a simulated world's, whose
+// deadlines are in world time), else on the wall clock, as in package net.
+// nettest.TestConn sets its own on the wall clock: a simulated world passes
+// it when its clock starts at the wall clock's time.
 //
 // # Time
 //

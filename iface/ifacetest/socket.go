@@ -108,6 +108,16 @@ func makePipe(s iface.Socket) nettest.MakePipe {
 	}
 }
 
+// now is the time on the clock c's deadlines are on: what c's Now method
+// says if it has one (a simulated world's conns, on world time), else the
+// wall clock, as for the operating system's sockets.
+func now(c any) time.Time {
+	if k, ok := c.(interface{ Now() time.Time }); ok {
+		return k.Now()
+	}
+	return time.Now()
+}
+
 // pair returns the two ends of a TCP conn made through s, closed when t ends.
 func pair(t *testing.T, s iface.Socket) (c1, c2 net.Conn) {
 	t.Helper()
@@ -121,9 +131,8 @@ func pair(t *testing.T, s iface.Socket) (c1, c2 net.Conn) {
 // Reads are bounded by a deadline guard from now.
 func exchange(t *testing.T, a, b net.Conn) {
 	t.Helper()
-	deadline := time.Now().Add(guard)
-	require.NoError(t, a.SetDeadline(deadline))
-	require.NoError(t, b.SetDeadline(deadline))
+	require.NoError(t, a.SetDeadline(now(a).Add(guard)))
+	require.NoError(t, b.SetDeadline(now(b).Add(guard)))
 	for _, dir := range []struct{ from, to net.Conn }{{a, b}, {b, a}} {
 		msg := []byte("ping " + dir.from.LocalAddr().String())
 		_, err := dir.from.Write(msg)
@@ -174,7 +183,7 @@ func testListenPacket(t *testing.T, s iface.Socket) {
 	defer c.Close()
 	_, err = c.Write([]byte("dialed"))
 	require.NoError(t, err, "Write on a dialed UDP conn")
-	require.NoError(t, a.SetReadDeadline(time.Now().Add(guard)))
+	require.NoError(t, a.SetReadDeadline(now(a).Add(guard)))
 	buf := make([]byte, 64)
 	n, from, err := a.ReadFrom(buf)
 	require.NoError(t, err, "ReadFrom")
@@ -199,9 +208,8 @@ func testListenPacketContext(t *testing.T, s iface.Socket) {
 // now.
 func exchangePackets(t *testing.T, a, b net.PacketConn) {
 	t.Helper()
-	deadline := time.Now().Add(guard)
-	require.NoError(t, a.SetDeadline(deadline))
-	require.NoError(t, b.SetDeadline(deadline))
+	require.NoError(t, a.SetDeadline(now(a).Add(guard)))
+	require.NoError(t, b.SetDeadline(now(b).Add(guard)))
 	for _, dir := range []struct{ from, to net.PacketConn }{{a, b}, {b, a}} {
 		msg := []byte("ping " + dir.from.LocalAddr().String())
 		_, err := dir.from.WriteTo(msg, dir.to.LocalAddr())
@@ -257,7 +265,7 @@ func testReadDeadline(t *testing.T, s iface.Socket) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c1, _ := pair(t, s)
-			require.NoError(t, c1.SetReadDeadline(time.Now().Add(c.after)))
+			require.NoError(t, c1.SetReadDeadline(now(c1).Add(c.after)))
 			var err error
 			within(t, "Read past its deadline", func() { _, err = c1.Read(make([]byte, 1)) })
 			require.Error(t, err, "Read past its deadline")
