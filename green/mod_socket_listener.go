@@ -215,17 +215,23 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 		return nil, l.opError(unwrapOp(err))
 	}
 	f.Close()
-	if tc, ok := c.(*net.TCPConn); ok && l.keepAlive >= 0 {
-		// As package net does for the conns it accepts.
-		d := l.keepAlive
-		if d == 0 {
-			d = 15 * time.Second
+	if tc, ok := c.(*net.TCPConn); ok {
+		// net.FileConn has turned keep-alive on with package net's default
+		// idle time, as package net's Accept does for a zero KeepAlive:
+		// only another period, or keep-alive off, takes a call more.
+		switch d := l.keepAlive; {
+		case d < 0:
+			tc.SetKeepAlive(false)
+		case d > 0 && d != defaultKeepAlive:
+			tc.SetKeepAlivePeriod(d)
 		}
-		tc.SetKeepAlive(true)
-		tc.SetKeepAlivePeriod(d)
 	}
 	return wrapConn(l.h, c), nil
 }
+
+// defaultKeepAlive is package net's keep-alive idle time for a zero
+// KeepAlive, which net.FileConn sets too.
+const defaultKeepAlive = 15 * time.Second
 
 func (l *listener) takeFile() *os.File {
 	l.mu.Lock()
