@@ -214,7 +214,6 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 		}
 		return nil, l.opError(unwrapOp(err))
 	}
-	f.Close()
 	if tc, ok := c.(*net.TCPConn); ok {
 		// net.FileConn has turned keep-alive on with package net's default
 		// idle time, as package net's Accept does for a zero KeepAlive:
@@ -226,7 +225,11 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 			tc.SetKeepAlivePeriod(d)
 		}
 	}
-	return wrapConn(l.h, c), nil
+	w := wrapConn(l.h, c)
+	if g := callerGreenlet(l.h); g == nil || !adoptForRing(g.h, w, f) {
+		f.Close()
+	}
+	return w, nil
 }
 
 // defaultKeepAlive is package net's keep-alive idle time for a zero

@@ -2,7 +2,11 @@
 
 package green
 
-import "syscall"
+import (
+	"net"
+	"os"
+	"syscall"
+)
 
 // fastPath is off where accept4 and ppoll are not known to be available:
 // a greenlet's socket calls run package net's blocking calls off the hub.
@@ -33,6 +37,8 @@ type uringRing struct{}
 func (*uringRing) round() {}
 
 type uringFd struct{}
+
+func adoptForRing(*Hub, net.Conn, *os.File) bool { return false }
 
 func (*pollable) uringFor(*Greenlet) *uringFd { return nil }
 

@@ -2,6 +2,7 @@ package green
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -378,8 +379,45 @@ func (u *uringRing) do(g *Greenlet, op *uop, deadline int64, what string) (int32
 type uringFd struct {
 	u        *uringRing
 	fd       int32
-	inflight int  // operations on it in flight; hub-only
-	closed   bool // hub-only
+	file     *os.File // holds fd if it is an accepted descriptor (see adoptForRing)
+	inflight int      // operations on it in flight; hub-only
+	closed   bool     // hub-only
+}
+
+// close closes the descriptor.
+func (uf *uringFd) close() {
+	if uf.file != nil {
+		uf.file.Close()
+		return
+	}
+	syscall.Close(int(uf.fd))
+}
+
+// adoptForRing makes f, the accepted descriptor that net.FileConn
+// duplicated to make c, the descriptor c's io_uring operations name,
+// instead of a duplicate made for them: one dup and one close fewer per
+// accepted connection. It reports false where h does not use io_uring, or
+// c is not the module's stream conn; f is then the caller's to close.
+// Hub context, h's (the accepting greenlet's: a listener of the zero
+// Socket has no hub of its own).
+func adoptForRing(h *Hub, c net.Conn, f *os.File) bool {
+	w, ok := c.(*conn)
+	if !ok || w.rc == nil || w.noPoll.Load() {
+		return false
+	}
+	u := uringOf(h)
+	if u == nil {
+		return false
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	fd := -1
+	if rc.Control(func(x uintptr) { fd = int(x) }) != nil || fd < 0 {
+		return false
+	}
+	return w.ufd.CompareAndSwap(nil, &uringFd{u: u, fd: int32(fd), file: f})
 }
 
 // uringFor returns the duplicate of c's descriptor on g's hub's ring, made
@@ -434,7 +472,7 @@ func (c *pollable) closeURing() {
 			uf.u.cancelFd(uf)
 			uf.u.await(func() bool { return uf.inflight == 0 })
 		}
-		syscall.Close(int(uf.fd))
+		uf.close()
 	}
 	h := uf.u.h
 	if h.current() != nil {
@@ -444,6 +482,6 @@ func (c *pollable) closeURing() {
 	}
 	if !h.post(shut) {
 		// The hub has ended, and its ring with it.
-		syscall.Close(int(uf.fd))
+		uf.close()
 	}
 }

@@ -1,0 +1,162 @@
+package green_test
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenshim/greenshim/green"
+)
+
+// An accepted conn's keep-alive is what the listener's ListenConfig asks
+// for, as package net's Accept makes it: on with a 15 s idle time by
+// default, on with the given idle time, or off for a negative KeepAlive.
+func TestSocket_AcceptedKeepAlive(t *testing.T) {
+	tests := []struct {
+		name      string
+		keepAlive time.Duration
+		on        bool
+		idle      int // seconds, when on
+	}{
+		{"Default", 0, true, 15},
+		{"Period", 40 * time.Second, true, 40},
+		{"Off", -1, false, 0},
+	}
+	for _, p := range []string{green.PollerEpoll, green.PollerIOURing} {
+		t.Run(p, func(t *testing.T) {
+			if p == green.PollerIOURing {
+				uringOrSkip(t)
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					h := newHub(t, green.Options{Poller: p})
+					s := green.Socket{Hub: h, ListenConfig: &net.ListenConfig{KeepAlive: tt.keepAlive}}
+					var on, idle int
+					err := run(t, h, func() error {
+						ln, err := s.Listen("tcp", "127.0.0.1:0")
+						if err != nil {
+							return err
+						}
+						defer ln.Close()
+						d, err := s.Dial("tcp", ln.Addr().String())
+						if err != nil {
+							return err
+						}
+						defer d.Close()
+						c, err := ln.Accept()
+						if err != nil {
+							return err
+						}
+						defer c.Close()
+						rc, err := c.(interface{ NetConn() net.Conn }).NetConn().(*net.TCPConn).SyscallConn()
+						if err != nil {
+							return err
+						}
+						var gerr error
+						if err := rc.Control(func(fd uintptr) {
+							on, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_KEEPALIVE)
+							if gerr == nil {
+								idle, gerr = syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE)
+							}
+						}); err != nil {
+							return err
+						}
+						return gerr
+					})
+					require.NoError(t, err)
+					assert.Equal(t, tt.on, on != 0, "SO_KEEPALIVE")
+					if tt.on {
+						assert.Equal(t, tt.idle, idle, "TCP_KEEPIDLE")
+					}
+				})
+			}
+		})
+	}
+}
+
+// openFDs is how many descriptors the process has open.
+func openFDs(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(ents)
+}
+
+// Accepted conns, read from, written to and closed through the module,
+// leave no descriptor open behind them: package net's, and the one their
+// io_uring operations name (on io_uring, the accepted descriptor itself);
+// through a Socket of the hub, and through the zero Socket, whose listener
+// takes the hub of the greenlet that accepts.
+func TestSocket_AcceptedConnsLeaveNoDescriptors(t *testing.T) {
+	for _, p := range []string{green.PollerEpoll, green.PollerIOURing} {
+		for _, zero := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/ZeroSocket=%v", p, zero), func(t *testing.T) {
+				if p == green.PollerIOURing {
+					uringOrSkip(t)
+				}
+				h := newHub(t, green.Options{Poller: p})
+				s := green.Socket{Hub: h}
+				if zero {
+					s = green.Socket{}
+				}
+				var before, after int
+				err := run(t, h, func() error {
+					ln, err := s.Listen("tcp", "127.0.0.1:0")
+					if err != nil {
+						return err
+					}
+					defer ln.Close()
+					// One connection first, so that the hub's ring and
+					// poller are set up before the count.
+					if err := acceptEcho(s, ln); err != nil {
+						return err
+					}
+					before = openFDs(t)
+					for range 50 {
+						if err := acceptEcho(s, ln); err != nil {
+							return err
+						}
+					}
+					after = openFDs(t)
+					return nil
+				})
+				require.NoError(t, err)
+				assert.Equal(t, before, after, "descriptors open before and after 50 conns")
+			})
+		}
+	}
+}
+
+// acceptEcho dials ln, accepts the conn, exchanges a byte each way and
+// closes both ends.
+func acceptEcho(s green.Socket, ln net.Listener) error {
+	d, err := s.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	c, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := d.Write([]byte{1}); err != nil {
+		return err
+	}
+	b := make([]byte, 1)
+	if _, err := c.Read(b); err != nil {
+		return err
+	}
+	if _, err := c.Write(b); err != nil {
+		return err
+	}
+	_, err = d.Read(b)
+	return err
+}
