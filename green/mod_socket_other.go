@@ -53,3 +53,21 @@ const (
 const PollerEnv = "GREENSHIM_POLLER"
 
 func choosePoller(Options) string { return "goroutines" }
+
+// The io_uring backend's operations, which uringFor's nil keeps from being
+// reached here.
+type uop struct{ onLate func(*uop) }
+
+func (c *conn) keepRead(*uop) {}
+
+func (c *conn) readURing(*Greenlet, *uringFd, []byte) (int, error) {
+	panic("green: io_uring read without io_uring")
+}
+
+func (c *conn) writeURing(*Greenlet, *uringFd, []byte) (int, error) {
+	panic("green: io_uring write without io_uring")
+}
+
+func (l *listener) acceptURing(*Greenlet, *uringFd) (net.Conn, error) {
+	panic("green: io_uring accept without io_uring")
+}

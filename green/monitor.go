@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -179,8 +178,7 @@ func (m *monitor) run() {
 // about a millisecond when every P idles.
 func (m *monitor) sleep(d time.Duration) bool {
 	if d < time.Millisecond {
-		ts := syscall.NsecToTimespec(int64(d))
-		syscall.Nanosleep(&ts, nil)
+		shortSleep(d)
 		select {
 		case <-m.stop:
 			return false
