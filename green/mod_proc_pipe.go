@@ -132,7 +132,7 @@ func (w *pipeWriter) Write(p []byte) (int, error) {
 	var errno syscall.Errno
 	write := func(fd uintptr) bool {
 		for done < len(p) {
-			n, err := syscall.Write(int(fd), p[done:min(len(p), done+maxRW)])
+			n, err := sysWrite(fd, p[done:min(len(p), done+maxRW)])
 			if err == syscall.EINTR {
 				continue
 			}

@@ -112,7 +112,7 @@ func (op *ioOp) readOnce(fd uintptr) bool {
 		p = p[:maxRW]
 	}
 	for {
-		n, err := syscall.Read(int(fd), p)
+		n, err := sysRead(fd, p)
 		if err == syscall.EINTR {
 			continue
 		}

@@ -58,7 +58,7 @@ type recvOp struct {
 
 func (op *recvOp) recvOnce(fd uintptr) bool {
 	for {
-		n, from, err := syscall.Recvfrom(int(fd), op.p, 0)
+		n, from, err := sysRecvfrom(fd, op.p)
 		if err == syscall.EINTR {
 			continue
 		}
