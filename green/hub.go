@@ -532,7 +532,7 @@ func (h *Hub) fireTimers(now int64) {
 func (h *Hub) idleWait() {
 	h.trimWorkers(maxIdleWorkers)
 	if h.timers.len() > 0 {
-		when := h.timers.nextWhen()
+		when := h.timers.next().when
 		if h.virtual != nil {
 			if h.ext+h.holds == 0 {
 				h.virtual.off.Store(when)

@@ -39,21 +39,11 @@ func TestSocket_AcceptedKeepAlive(t *testing.T) {
 					s := green.Socket{Hub: h, ListenConfig: &net.ListenConfig{KeepAlive: tt.keepAlive}}
 					var on, idle int
 					err := run(t, h, func() error {
-						ln, err := s.Listen("tcp", "127.0.0.1:0")
+						_, c, closeAll, err := connPair(s)
 						if err != nil {
 							return err
 						}
-						defer ln.Close()
-						d, err := s.Dial("tcp", ln.Addr().String())
-						if err != nil {
-							return err
-						}
-						defer d.Close()
-						c, err := ln.Accept()
-						if err != nil {
-							return err
-						}
-						defer c.Close()
+						defer closeAll()
 						rc, err := c.(interface{ NetConn() net.Conn }).NetConn().(*net.TCPConn).SyscallConn()
 						if err != nil {
 							return err

@@ -125,12 +125,9 @@ func runIdx(i int) int { return -i - 2 }
 func (q *timerQueue) len() int { return len(q.heap) + q.live }
 
 func (q *timerQueue) push(t *timer) {
-	if n := len(q.run); q.live == 0 || t.when >= q.run[n-1].when {
-		// seq only grows, so a deadline no earlier than the last keeps
-		// the run in (when, seq) order.
-		if q.live == 0 {
-			q.run, q.head = q.run[:0], 0
-		}
+	// seq only grows, so a deadline no earlier than the last keeps the run
+	// in (when, seq) order. (An empty run is always reset: see skip.)
+	if q.live == 0 || t.when >= q.run[len(q.run)-1].when {
 		t.idx = runIdx(len(q.run))
 		q.run = append(q.run, timerEntry{t.when, t.seq, t})
 		q.live++
@@ -186,10 +183,6 @@ func (q *timerQueue) next() *timer {
 	}
 	return q.heap[0].t
 }
-
-// nextWhen returns when the first timer falls due; the queue must not be
-// empty.
-func (q *timerQueue) nextWhen() int64 { return q.next().when }
 
 // reset drops every timer (the hub has closed); their idx stay as they
 // were, which disarm takes into account.
