@@ -118,7 +118,10 @@ func TestSocket_AcceptedConnsLeaveNoDescriptors(t *testing.T) {
 					return nil
 				})
 				require.NoError(t, err)
-				assert.Equal(t, before, after, "descriptors open before and after 50 conns")
+				// The count is the process's: earlier tests' hubs may still be
+				// closing a descriptor or two meanwhile. A leak shows as one
+				// per connection, 50.
+				assert.LessOrEqual(t, after, before+5, "descriptors open before (%d) and after 50 conns", before)
 			})
 		}
 	}
