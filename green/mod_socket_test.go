@@ -563,6 +563,12 @@ func connPair(s green.Socket) (c, acc net.Conn, closeAll func(), err error) {
 		return nil, nil, nil, err
 	}
 	defer ln.Close()
+	return pairOn(s, ln)
+}
+
+// pairOn dials ln through s and accepts the conn: both ends, and a func that
+// closes them.
+func pairOn(s green.Socket, ln net.Listener) (c, acc net.Conn, closeAll func(), err error) {
 	if c, err = s.Dial("tcp", ln.Addr().String()); err != nil {
 		return nil, nil, nil, err
 	}
