@@ -132,3 +132,16 @@ func RuntimeOwnWait(funcs ...string) bool {
 	}
 	return runtimeOwnWait(frames)
 }
+
+// SpareWorkers is how many idle workers the spare list holds.
+func SpareWorkers() int {
+	spare.mu.Lock()
+	defer spare.mu.Unlock()
+	return len(spare.ws)
+}
+
+// HubShares reports whether h trims to and takes from the spare list.
+func HubShares(h *Hub) bool { return h.shares }
+
+// InBubble is inBubble.
+func InBubble() bool { return inBubble() }

@@ -107,6 +107,7 @@ type Hub struct {
 	timers  timerQueue //
 	tseq    uint64     // timer arming order
 	idle    []*worker  // workers free for the next greenlet
+	shares  bool       // trims to and takes from the spare list (spare.go)
 	all     gList      // every greenlet not yet dead
 	nparked int        // greenlets parked in a wait (not raw-suspended)
 	ext     int        // outside work in flight: pool jobs, native regions, channel waits
@@ -177,6 +178,7 @@ func New(opts Options) *Hub {
 	if h.opts.Name == "" {
 		h.opts.Name = "hub"
 	}
+	h.shares = !inBubble()
 	h.ho.init(h)
 	poller := choosePoller(opts)
 	h.poller.Store(&poller)
@@ -444,7 +446,12 @@ func (h *Hub) start(g, self *Greenlet) {
 		h.idle[n-1] = nil
 		h.idle = h.idle[:n-1]
 	} else {
-		w = newWorker()
+		if h.shares {
+			w = takeSpare()
+		}
+		if w == nil {
+			w = newWorker()
+		}
 		h.stats.Workers++
 	}
 	w.g = g
@@ -480,7 +487,9 @@ func (h *Hub) trimWorkers(keep int) {
 		h.idle[n] = nil
 		h.idle = h.idle[:n]
 		h.forget(w)
-		w.stop()
+		if !h.shares || !putSpare(w) {
+			w.stop()
+		}
 		h.stats.Workers--
 	}
 	if keep == 0 {
