@@ -237,7 +237,8 @@
 // most 32768, and what it holds is stopped once no hub has used it for
 // 50 to 100 milliseconds: a program whose hubs have all closed is then left
 // with no goroutine of this package, as leak checkers such as goleak
-// expect.
+// expect. Options.StackSize grows each greenlet's stack to a size before
+// it runs, for greenlets known to go deep.
 //
 // Switching costs one or two coroutine switches (runtime.coroswitch, through
 // iter.Pull) and no allocation or lock: the greenlet the hub's goroutine

@@ -73,6 +73,17 @@ type Options struct {
 	// one hub. See the package doc, # Tracing.
 	Trace *Trace
 
+	// StackSize is the stack, in bytes, each greenlet has before it runs;
+	// zero leaves it to the runtime, which starts a new goroutine at
+	// 2 KiB. A stack that gets too small is copied whole into one twice
+	// its size, every frame on it: a hub whose greenlets go deeper than
+	// 2 KiB (a simulated network's dial and accept do: green/sim sets
+	// 4096 for its own hubs) saves that copy by growing the stack while
+	// it is shallow. The cost is memory: an idle greenlet holds a stack
+	// this large or larger. Rounded up to 4, 8, 16 or 32 KiB; negative or
+	// over 32768 is invalid.
+	StackSize int
+
 	// Poller chooses how the socket module's greenlets wait on Linux:
 	// PollerIOURing submits their reads, writes and accepts to an
 	// io_uring, PollerEpoll waits for readiness on an epoll instance. Empty
@@ -108,6 +119,7 @@ type Hub struct {
 	tseq    uint64     // timer arming order
 	idle    []*worker  // workers free for the next greenlet
 	shares  bool       // trims to and takes from the spare list (spare.go)
+	stack   int        // Options.StackSize as reserveStack takes it, or 0
 	all     gList      // every greenlet not yet dead
 	nparked int        // greenlets parked in a wait (not raw-suspended)
 	ext     int        // outside work in flight: pool jobs, native regions, channel waits
@@ -179,6 +191,9 @@ func New(opts Options) *Hub {
 		h.opts.Name = "hub"
 	}
 	h.shares = !inBubble()
+	if opts.StackSize > 0 {
+		h.stack = stackSize(opts.StackSize)
+	}
 	h.ho.init(h)
 	poller := choosePoller(opts)
 	h.poller.Store(&poller)
@@ -203,6 +218,7 @@ func (o Options) validate() {
 	if o.ThreadPoolSize < 0 {
 		panic(fmt.Sprintf("green: Options.ThreadPoolSize is negative (%d); zero means %d", o.ThreadPoolSize, DefaultThreadPoolSize))
 	}
+	validStackSize(o.StackSize)
 	if o.StartBatch < 0 {
 		panic(fmt.Sprintf("green: Options.StartBatch is negative (%d); zero means 256", o.StartBatch))
 	}

@@ -21,6 +21,7 @@ type worker struct {
 	gid   atomic.Uintptr // getg() of the coroutine's goroutine, from its first run; 0 before
 	g     *Greenlet      // the greenlet to run next, or running
 	dead  bool           // its greenlet called runtime.Goexit: never reused
+	stack int            // the stack reserveStack made it (a GC may shrink it since: then a greenlet grows it again)
 }
 
 // newWorker makes a worker whose coroutine has not run: its first next runs
@@ -37,6 +38,10 @@ func (w *worker) body(yield func(struct{}) bool) {
 	w.yield = yield
 	w.gid.Store(getg())
 	for {
+		if s := w.g.h.stack; s > w.stack {
+			reserveStack(s)
+			w.stack = s
+		}
 		w.g.run()
 		w.g = nil
 		if !yield(struct{}{}) {

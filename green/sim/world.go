@@ -176,6 +176,10 @@ func New(cfg Config) *World {
 				// real time: a world of its own stays deterministic.
 				// (A GC assist, seen as a foreign wait, would detach.)
 				HandoffAfter: -1,
+				// A dial or an accept in the world needs more than a new
+				// goroutine's 2 KiB: growing it before the greenlet runs
+				// copies a few frames instead of the whole call.
+				StackSize: 4096,
 			})
 			w.owned = true
 		}

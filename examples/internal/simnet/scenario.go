@@ -153,5 +153,8 @@ func newHub() *green.Hub {
 		Name:            "simnet",
 		MaxBlockingTime: -1,
 		HandoffAfter:    -1,
+		// The world's dials and accepts go deeper than a new goroutine's
+		// 2 KiB, as sim.New's own hub knows.
+		StackSize: 4096,
 	})
 }
