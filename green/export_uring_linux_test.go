@@ -21,3 +21,22 @@ func RefuseURing(err error, probe bool) func() {
 	}
 	return func() { setupRing, uringProbe = oldSetup, oldProbe }
 }
+
+// RingCoop sets a small ring up as hubs do and reports whether it took the
+// cooperative task-run flags.
+func RingCoop() (bool, error) {
+	r, err := setupRing(8, 0)
+	if err != nil {
+		return false, err
+	}
+	defer r.close()
+	return r.coop, nil
+}
+
+// SetURingCoopFlags sets the flags newRing tries first, and returns a
+// function that puts the old ones back.
+func SetURingCoopFlags(f uint32) func() {
+	old := uringCoopFlags
+	uringCoopFlags = f
+	return func() { uringCoopFlags = old }
+}

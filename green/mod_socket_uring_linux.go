@@ -27,6 +27,15 @@ import (
 // ring is not empty) and nudges the hub, as the epoll poller's goroutine
 // does.
 //
+// The ring is set up with IORING_SETUP_COOP_TASKRUN where the kernel has it
+// (5.19 on): a completion then waits as task work of the thread that
+// submitted the operation until that thread next enters the kernel (the
+// hub's next io_uring_enter, or any sleep), instead of interrupting it with
+// an inter-processor interrupt, which a virtual machine pays dearly for.
+// With IORING_SETUP_TASKRUN_FLAG the ring says when such work waits, and
+// the hub's round enters the kernel to run it. A thread that neither sleeps
+// nor enters the kernel runs it at its next timer tick at the latest.
+//
 // The kernel reads the buffer of a recv or a send until the operation
 // completes, so a greenlet that stops waiting (a Timeout, a kill, a past
 // deadline) cancels its operation and waits on the ring, briefly and
@@ -241,7 +250,7 @@ func uintptrOf(p []byte) uintptr { return uintptr(unsafe.Pointer(&p[0])) }
 // round submits what the greenlets queued and reads what has completed.
 // Hub context, between two rounds of the run queue.
 func (u *uringRing) round() {
-	if u.r.queued > 0 || u.r.overflowed() {
+	if u.r.queued > 0 || u.r.overflowed() || u.r.taskrun() {
 		u.r.enter(0)
 	}
 	u.reap()

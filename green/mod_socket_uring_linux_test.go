@@ -1,6 +1,7 @@
 package green_test
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -226,4 +227,47 @@ func TestSocket_TinyRing(t *testing.T) {
 	defer green.SetURingSize(2, 4)()
 	t.Setenv(green.PollerEnv, green.PollerIOURing)
 	TestSocket_EchoBetweenGreenlets(t)
+}
+
+// On a kernel of 5.19 or later the ring completes operations without
+// interrupting the hub's thread (IORING_SETUP_COOP_TASKRUN); a kernel that
+// refuses the flags (EINVAL, as one before 5.19 does for flags it does not
+// know) still gets a ring, without them, and the socket module works on it.
+func TestURing_CoopTaskrun(t *testing.T) {
+	uringOrSkip(t)
+	release, err := os.ReadFile("/proc/sys/kernel/osrelease")
+	require.NoError(t, err)
+	var major, minor int
+	fmt.Sscanf(string(release), "%d.%d", &major, &minor)
+	if major > 5 || major == 5 && minor >= 19 {
+		coop, err := green.RingCoop()
+		require.NoError(t, err)
+		assert.True(t, coop, "kernel %d.%d: the ring was set up without IORING_SETUP_COOP_TASKRUN", major, minor)
+	}
+
+	defer green.SetURingCoopFlags(1 << 31)() // no kernel knows this flag
+	coop, err := green.RingCoop()
+	require.NoError(t, err, "a refused flag must not cost the ring")
+	assert.False(t, coop)
+	h := green.New(green.Options{Poller: green.PollerIOURing, MaxBlockingTime: -1})
+	defer h.Close()
+	require.Equal(t, green.PollerIOURing, h.Stats().Poller)
+	require.NoError(t, h.Run(func() error {
+		c, acc, closeAll, err := connPair(green.Socket{Hub: h})
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		if _, err := c.Write([]byte("ping")); err != nil {
+			return err
+		}
+		buf := make([]byte, 4)
+		if _, err := io.ReadFull(acc, buf); err != nil {
+			return err
+		}
+		if string(buf) != "ping" {
+			return fmt.Errorf("read %q, want ping", buf)
+		}
+		return nil
+	}))
 }

@@ -29,7 +29,11 @@ const (
 
 	uringEnterGetEvents = 1 << 0
 
-	uringSetupCQSize = 1 << 3 // IORING_SETUP_CQSIZE
+	uringSetupCQSize      = 1 << 3 // IORING_SETUP_CQSIZE
+	uringSetupCoopTaskrun = 1 << 8 // IORING_SETUP_COOP_TASKRUN
+	uringSetupTaskrunFlag = 1 << 9 // IORING_SETUP_TASKRUN_FLAG
+
+	uringSQTaskrun = 1 << 2 // IORING_SQ_TASKRUN
 
 	uringSQCQOverflow = 1 << 1 // IORING_SQ_CQ_OVERFLOW
 
@@ -86,6 +90,7 @@ type uringCQE struct {
 // which the ring's waiting goroutine reads (atomically).
 type uring struct {
 	fd    int
+	coop  bool   // set up with uringCoopFlags
 	mem   []byte // the SQ and CQ rings (one mapping)
 	sqMem []byte // the SQEs
 
@@ -100,20 +105,35 @@ type uring struct {
 	cqes           []uringCQE
 }
 
+// uringCoopFlags are the set-up flags newRing tries first (see the
+// backend's doc, mod_socket_uring_linux.go). A test replaces them.
+var uringCoopFlags uint32 = uringSetupCoopTaskrun | uringSetupTaskrunFlag
+
 // newRing sets up a ring of entries submission entries (a power of two)
 // and cqEntries completion entries (zero: twice entries). Completions that
 // do not fit wait in the kernel (IORING_FEAT_NODROP) until an enter flushes
 // them in (see overflowed).
 func newRing(entries, cqEntries uint32) (*uring, error) {
 	var p uringParams
-	if cqEntries > 0 {
-		p.flags, p.cqEntries = uringSetupCQSize, cqEntries
+	var fd uintptr
+	var errno syscall.Errno
+	var coop uint32
+	// A kernel before 5.19 refuses the cooperative flags (EINVAL): then
+	// the ring goes without them.
+	for _, coop = range []uint32{uringCoopFlags, 0} {
+		p = uringParams{flags: coop}
+		if cqEntries > 0 {
+			p.flags, p.cqEntries = p.flags|uringSetupCQSize, cqEntries
+		}
+		fd, _, errno = syscall.Syscall(sysIOURingSetup, uintptr(entries), uintptr(unsafe.Pointer(&p)), 0)
+		if errno != syscall.EINVAL {
+			break
+		}
 	}
-	fd, _, errno := syscall.Syscall(sysIOURingSetup, uintptr(entries), uintptr(unsafe.Pointer(&p)), 0)
 	if errno != 0 {
 		return nil, errno
 	}
-	r := &uring{fd: int(fd)}
+	r := &uring{fd: int(fd), coop: coop != 0}
 	if p.features&uringFeatSingleMmap == 0 || p.features&uringFeatNoDrop == 0 {
 		syscall.Close(r.fd)
 		return nil, errors.New("kernel too old (no single mmap, no CQ overflow list)")
@@ -168,6 +188,12 @@ func (r *uring) sqe() *uringSQE {
 		}
 		r.enter(0)
 	}
+}
+
+// taskrun reports whether completions wait as task work of the thread
+// that submitted them, for its next entry into the kernel.
+func (r *uring) taskrun() bool {
+	return atomic.LoadUint32(r.sqFlags)&uringSQTaskrun != 0
 }
 
 // overflowed reports whether completions wait in the kernel for room in
