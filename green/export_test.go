@@ -145,3 +145,6 @@ func HubShares(h *Hub) bool { return h.shares }
 
 // InBubble is inBubble.
 func InBubble() bool { return inBubble() }
+
+// StackGuard is the runtime's stack guard in this build (see stack.go).
+const StackGuard = stackGuard

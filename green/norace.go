@@ -6,3 +6,6 @@ package green
 
 func raceReleaseHub(*Hub) {}
 func raceAcquireHub(*Hub) {}
+
+// stackGuard is the runtime's stack guard (see stack.go).
+const stackGuard = 928

@@ -15,3 +15,7 @@ import (
 
 func raceReleaseHub(h *Hub) { runtime.RaceReleaseMerge(unsafe.Pointer(&h.ho.raceSync)) }
 func raceAcquireHub(h *Hub) { runtime.RaceAcquire(unsafe.Pointer(&h.ho.raceSync)) }
+
+// stackGuard is the runtime's stack guard (see stack.go): the race
+// detector doubles its nosplit part.
+const stackGuard = 1728

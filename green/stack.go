@@ -20,12 +20,12 @@ import "fmt"
 // maxStackSize bounds Options.StackSize.
 const maxStackSize = 32 << 10
 
-// stackGuard is the runtime's stack guard on Linux, macOS and most other
-// ports (stackNosplit plus stackSystem plus stackSmall): how close to the
+// stackGuard (norace.go, race.go) is the runtime's stack guard on Linux,
+// macOS and most other ports (stackNosplit plus stackSystem plus
+// stackSmall, the first doubled under the race detector): how close to the
 // end of its stack a frame may come before the runtime grows it. Where it
-// is larger (Windows, the race detector) a stack may come out one size
-// larger than asked; nothing else changes.
-const stackGuard = 928
+// is larger (Windows) a stack may come out one size larger than asked;
+// nothing else changes.
 
 // stackSize rounds n (1 to maxStackSize) up to the sizes reserveStack
 // makes: a power of two, at least 4 KiB.

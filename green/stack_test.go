@@ -15,21 +15,24 @@ import (
 // it elsewhere).
 func TestStackSize_GreenletStartsOnIt(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // a GC may shrink a stack, which moves it too
-	h := green.New(green.Options{StackSize: 8192})
-	defer h.Close()
-	err := h.Run(func() error {
-		return green.Spawn(func() error {
-			var here byte // on the stack: converting &here to a uintptr does not move it to the heap
-			before := uintptr(unsafe.Pointer(&here))
-			deep(16) // 16 frames of 256 bytes and more: 4 KiB and more
-			if after := uintptr(unsafe.Pointer(&here)); after != before {
-				return fmt.Errorf("the greenlet's stack moved from %#x to %#x when it went 4 KiB deep", before, after)
-			}
-			return nil
-		}).Join()
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, size := range []int{4096, 8192, 16384, 32768} {
+		h := green.New(green.Options{StackSize: size})
+		err := h.Run(func() error {
+			return green.Spawn(func() error {
+				var here byte // on the stack: converting &here to a uintptr does not move it to the heap
+				before := uintptr(unsafe.Pointer(&here))
+				frames := (size - 1120 - green.StackGuard) / 300 // frames of 256 bytes and more, leaving room for the guard and the frames under them
+				deep(frames)
+				if after := uintptr(unsafe.Pointer(&here)); after != before {
+					return fmt.Errorf("StackSize %d: the greenlet's stack moved from %#x to %#x when it went %d frames deep", size, before, after, frames)
+				}
+				return nil
+			}).Join()
+		})
+		h.Close()
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }
 
