@@ -141,8 +141,23 @@ func TestHandoff_LibrarySemaphoreIsStillForeign(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the outside reader did not return within 5s")
 	}
-	if rs := reports(); len(rs) != 1 || rs[0].Wait != "semacquire" || !strings.Contains(rs[0].Stack, "internal/poll") {
-		t.Errorf("reports %+v, want one, in internal/poll's semacquire", rs)
+	// The main greenlet's write to the pipe is a system call the hub cannot
+	// see either: on a loaded machine it may outlast HandoffAfter and be
+	// reported too, which is right. The reader's wait must be reported
+	// once, as the library's semaphore.
+	var sema, other []green.Handoff
+	for _, r := range reports() {
+		if r.Wait == "syscall" {
+			continue
+		}
+		if r.Wait == "semacquire" && strings.Contains(r.Stack, "internal/poll") {
+			sema = append(sema, r)
+		} else {
+			other = append(other, r)
+		}
+	}
+	if len(sema) != 1 || len(other) != 0 {
+		t.Errorf("reports %+v in internal/poll's semacquire and %+v others, want one of the first and none of the second (system calls aside)", sema, other)
 	}
 }
 
