@@ -2,8 +2,10 @@ package green_test
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -138,5 +140,65 @@ func TestSpare_BubbleHubKeepsToItself(t *testing.T) {
 		t.Fatal("a hub made outside any bubble does not share workers")
 	} else {
 		h.Close()
+	}
+}
+
+// Hubs on several goroutines at once trim to and take from the spare list
+// while their greenlets run: each greenlet still runs its own function once,
+// on a coroutine no other live greenlet has (the race detector watches the
+// hand-overs).
+func TestSpare_ConcurrentHubs(t *testing.T) {
+	const hubs, perHub, greenlets = 4, 10, 40
+	var live sync.Map // goroutine id -> true while a greenlet of any hub runs on it
+	errs := make(chan error, hubs)
+	for range hubs {
+		go func() {
+			for range perHub {
+				h := green.New(green.Options{})
+				err := h.Run(func() error {
+					var all green.Event
+					got := make([]int, greenlets)
+					gs := make([]*green.Greenlet, greenlets)
+					for i := range gs {
+						gs[i] = green.Spawn(func() error {
+							id := goid()
+							if _, taken := live.LoadOrStore(id, true); taken {
+								return fmt.Errorf("two live greenlets on goroutine %s", id)
+							}
+							defer live.Delete(id)
+							got[i]++
+							return all.Wait()
+						})
+					}
+					green.Yield()
+					all.Set()
+					for i, g := range gs {
+						if err := g.Join(); err != nil {
+							return err
+						}
+						if got[i] != 1 {
+							return fmt.Errorf("greenlet %d ran %d times", i, got[i])
+						}
+					}
+					return nil
+				})
+				h.Close()
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range hubs {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatal("the hubs did not finish within 60s")
+		}
 	}
 }
