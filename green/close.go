@@ -4,8 +4,11 @@ package green
 // killed (it unwinds from its wait point, running its deferred calls); then,
 // once thread-pool jobs and native regions in flight have returned, the
 // hub's goroutines end. Close waits for all of that and leaves no goroutine
-// behind; so a greenlet blocked natively (holding the hub) or a native job
-// that never returns keeps Close waiting too. Later operations on h fail
+// of h running; so a greenlet blocked natively (holding the hub) or a native
+// job that never returns keeps Close waiting too. The hub's idle coroutines
+// go to the list all hubs share (see the package doc, # Scheduling): the
+// next hub runs its greenlets on them, and those no hub takes end within
+// 100ms. Later operations on h fail
 // with ErrClosed or do nothing, and reads answer from its final state (see
 // the package doc, # Lifecycle). Close must not be called from a greenlet
 // of h; calling it again is a no-op.
