@@ -164,14 +164,25 @@ func TestHandoff_LibrarySemaphoreIsStillForeign(t *testing.T) {
 // goroutineWaits reports whether some goroutine's stack header contains
 // state and its stack contains frame.
 func goroutineWaits(state, frame string) bool {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	for _, g := range bytes.Split(buf, []byte("\n\n")) {
+	for _, g := range goroutineStacks() {
 		if bytes.Contains(g, []byte(state)) && bytes.Contains(g, []byte(frame)) {
 			return true
 		}
 	}
 	return false
+}
+
+// goroutineStacks returns the stack of every goroutine, each from its
+// "goroutine N [...]:" header on.
+func goroutineStacks() [][]byte {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return bytes.Split(buf[:n], []byte("\n\n"))
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }
 
 func TestRuntimeOwnWait(t *testing.T) {

@@ -1,7 +1,6 @@
 package green_test
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
 	"strings"
@@ -94,18 +93,9 @@ func TestSpare_DrainsWhenUnused(t *testing.T) {
 
 // alive counts the goroutines of ids that still exist.
 func alive(ids map[string]bool) int {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
 	k := 0
-	for _, block := range bytes.Split(buf, []byte("\n\n")) {
-		if f := strings.Fields(string(block)); len(f) > 1 && f[0] == "goroutine" && ids[f[1]] {
+	for _, stack := range goroutineStacks() {
+		if f := strings.Fields(string(stack)); len(f) > 1 && f[0] == "goroutine" && ids[f[1]] {
 			k++
 		}
 	}
