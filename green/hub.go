@@ -556,6 +556,9 @@ func (h *Hub) fireTimers(now int64) {
 // nothing at all that could wake a parked greenlet it declares a deadlock.
 func (h *Hub) idleWait() {
 	h.trimWorkers(maxIdleWorkers)
+	if h.uring != nil {
+		h.uring.idle()
+	}
 	if h.timers.len() > 0 {
 		when := h.timers.next().when
 		if h.virtual != nil {

@@ -35,6 +35,7 @@ func (op *acceptOp) acceptOnce(uintptr) { op.fd, op.errno = -1, syscall.EAGAIN }
 type uringRing struct{}
 
 func (*uringRing) round() {}
+func (*uringRing) idle()  {}
 
 type uringFd struct{}
 

@@ -22,10 +22,9 @@ import (
 // hundred greenlets each read and write costs one system call, not two
 // hundred.
 //
-// While the hub has nothing to run, a goroutine waits for completions on
-// Go's netpoller (the ring's descriptor is readable while the completion
-// ring is not empty) and nudges the hub, as the epoll poller's goroutine
-// does.
+// While the hub has nothing to run, a goroutine waits for completions in
+// poll(2) (the ring's descriptor is readable while the completion ring is
+// not empty) and nudges the hub, as the epoll poller's goroutine does.
 //
 // The ring is set up with IORING_SETUP_COOP_TASKRUN where the kernel has it
 // (5.19 on): a completion then waits as task work of the thread that
@@ -51,10 +50,11 @@ import (
 type uringRing struct {
 	h      *Hub
 	r      *uring
-	ops    []*uop   // by slot, while in flight
-	free   []uint32 // free slots of ops
-	posted atomic.Bool
-	f      *os.File // a duplicate of the ring's descriptor, on Go's netpoller
+	ops    []*uop        // by slot, while in flight
+	free   []uint32      // free slots of ops
+	posted atomic.Bool   // a reap is in the hub's inbox
+	arm    chan struct{} // cap 1: the hub is going idle (idle, watch)
+	stop   int32         // an eventfd, written when the hub has closed
 }
 
 // uop is one operation on the ring: its entry's fields and, once it has
@@ -160,49 +160,62 @@ func uringOf(h *Hub) *uringRing {
 		h.poller.Store(&why)
 		return nil
 	}
-	dfd, err := dupCloexec(r.fd)
-	if err == nil {
-		err = syscall.SetNonblock(dfd, true)
-	}
-	var rc syscall.RawConn
-	var f *os.File
-	if err == nil {
-		f = os.NewFile(uintptr(dfd), "greenshim-io_uring")
-		rc, err = f.SyscallConn()
-	}
-	if err != nil {
-		if f != nil {
-			f.Close()
-		}
+	stop, _, errno := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC, 0)
+	if errno != 0 {
 		r.close()
-		why := PollerEpoll + " (io_uring: " + err.Error() + ")"
+		why := PollerEpoll + " (io_uring: eventfd: " + errno.Error() + ")"
 		h.poller.Store(&why)
 		return nil
 	}
-	u := &uringRing{h: h, r: r, f: f}
+	u := &uringRing{h: h, r: r, arm: make(chan struct{}, 1), stop: int32(stop)}
 	h.uring = u
-	go u.watch(rc)
+	go u.watch()
 	go func() {
 		<-h.done
-		f.Close() // ends watch, which closes the ring
+		one := uint64(1)
+		syscall.Write(int(u.stop), (*[8]byte)(unsafe.Pointer(&one))[:]) // ends watch's poll
 	}()
 	return u
 }
 
-// watch is the ring's goroutine: it nudges the hub when completions arrive
-// while the hub is not reading them, until the hub has closed.
-func (u *uringRing) watch(rc syscall.RawConn) {
-	defer u.r.close()
-	closed := false
-	check := func(uintptr) bool {
-		if (u.r.ready() || u.r.overflowed()) && u.posted.CompareAndSwap(false, true) && !u.h.post(u.reap) {
-			closed = true
-			return true
-		}
-		return false // wait for the next completion
+// idle arms the watcher: the hub is about to wait, and a completion must
+// wake it. Hub context.
+func (u *uringRing) idle() {
+	select {
+	case u.arm <- struct{}{}:
+	default: // armed already
 	}
-	for !closed {
-		if err := rc.Read(check); err != nil {
+}
+
+// watch is the ring's goroutine: when the hub goes idle (idle), it waits in
+// poll(2) until a completion arrives and nudges the hub, until the hub has
+// closed.
+//
+// It waits only when asked, and not on Go's netpoller: a descriptor there
+// stays in the runtime's epoll set, where, while the hub is busy, every
+// batch of completions would wake a thread that the runtime parks in
+// epoll_wait whenever a Go timer is pending (the monitor always has one),
+// for nothing (see mod_socket_lazy.go for the conns' share of that).
+func (u *uringRing) watch() {
+	defer u.r.close()
+	defer syscall.Close(int(u.stop))
+	fds := [2]pollFd{{fd: int32(u.r.fd), events: pollIn}, {fd: u.stop, events: pollIn}}
+	for {
+		select {
+		case <-u.arm:
+		case <-u.h.done:
+			return
+		}
+		for !u.r.ready() && !u.r.overflowed() {
+			_, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&fds)), 2, 0, 0, 0, 0)
+			if errno != 0 && errno != syscall.EINTR {
+				panic("green: poll on the io_uring ring: " + errno.Error())
+			}
+			if fds[1].revents != 0 {
+				return // the hub has closed
+			}
+		}
+		if u.posted.CompareAndSwap(false, true) && !u.h.post(u.reap) {
 			return
 		}
 	}
