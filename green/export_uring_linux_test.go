@@ -1,5 +1,7 @@
 package green
 
+import "net"
+
 // SetURingSize sets the size of the rings hubs make from now on, and
 // returns a function that puts the old size back.
 func SetURingSize(sq, cq uint32) func() {
@@ -39,4 +41,15 @@ func SetURingCoopFlags(f uint32) func() {
 	old := uringCoopFlags
 	uringCoopFlags = f
 	return func() { uringCoopFlags = old }
+}
+
+// LazyConn reports whether c is a lazy conn of the socket module (one
+// accepted on the ring, with no conn of package net made yet unless made),
+// and the descriptor its ring operations name.
+func LazyConn(c net.Conn) (lazy, made bool, fd int) {
+	w, ok := c.(*conn)
+	if !ok || w.lz == nil {
+		return false, false, -1
+	}
+	return true, w.lz.nc.Load() != nil, int(w.ufd.Load().fd)
 }

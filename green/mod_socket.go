@@ -136,13 +136,17 @@ func (s Socket) ListenContext(ctx context.Context, network, address string) (net
 		panic("green: Socket.ListenContext with a nil context")
 	}
 	g := callerGreenlet(s.Hub)
+	lc := *s.listenConfig()
+	ka := acceptKeepAlive(&lc)
+	var inherits bool
+	lc.Control = inheritControl(lc.Control, ka, &inherits)
 	var l net.Listener
 	var err error
 	if g == nil {
-		l, err = s.listenConfig().Listen(ctx, network, address)
+		l, err = lc.Listen(ctx, network, address)
 	} else {
 		err = offHub(g, "socket listen", ctx, func(ctx context.Context) (error, func()) {
-			ln, err := s.listenConfig().Listen(ctx, network, address)
+			ln, err := lc.Listen(ctx, network, address)
 			l = ln
 			return err, closer(ln)
 		})
@@ -150,7 +154,7 @@ func (s Socket) ListenContext(ctx context.Context, network, address string) (net
 	if err != nil {
 		return nil, err
 	}
-	return wrapListener(s.Hub, l, s.listenConfig().KeepAlive), nil
+	return wrapListener(s.Hub, l, ka, inherits), nil
 }
 
 // ListenPacket copies net.ListenPacket, through s.ListenConfig.

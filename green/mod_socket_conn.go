@@ -26,7 +26,7 @@ import (
 // whose poller is io_uring, Read and Write instead put a recv or a send on
 // the hub's ring and park (mod_socket_uring_io_linux.go).
 type conn struct {
-	net.Conn // package net's conn; every other method is its
+	net.Conn // package net's conn (nil until made, if lz is set: see nc)
 
 	pollable
 
@@ -54,6 +54,10 @@ type conn struct {
 	urop, uwop uop
 	wgate      atomic.Pointer[readGate]
 	stash      []byte
+
+	// lz is set if c is lazy: Conn is nil, and made by nc when needed
+	// (mod_socket_lazy.go).
+	lz *lazyNet
 }
 
 // readGate lets the greenlets of one hub, the first to read c, take turns
@@ -181,11 +185,20 @@ func (c *datagramConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 
 // NetConn returns the conn of package net underneath, for its own methods
 // (SetKeepAlive, SetNoDelay, File, ...). Its Read and Write block the hub.
-func (c *conn) NetConn() net.Conn { return c.Conn }
+func (c *conn) NetConn() net.Conn { return c.nc() }
+
+// LocalAddr copies net.Conn's LocalAddr.
+func (c *conn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr copies net.Conn's RemoteAddr.
+func (c *conn) RemoteAddr() net.Addr { return c.raddr }
 
 // CloseWrite shuts down the writing side, as (*net.TCPConn).CloseWrite; it
 // fails if the conn underneath has no CloseWrite.
 func (c *conn) CloseWrite() error {
+	if c.lz != nil {
+		return c.lazyShutdown(true)
+	}
 	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
@@ -194,6 +207,9 @@ func (c *conn) CloseWrite() error {
 
 // CloseRead shuts down the reading side, as (*net.TCPConn).CloseRead.
 func (c *conn) CloseRead() error {
+	if c.lz != nil {
+		return c.lazyShutdown(false)
+	}
 	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
 		return cr.CloseRead()
 	}
@@ -203,20 +219,20 @@ func (c *conn) CloseRead() error {
 // Read copies net.Conn's Read; from a greenlet it parks only the greenlet.
 func (c *conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
-		return c.Conn.Read(p)
+		return c.nc().Read(p)
 	}
 	g := callerGreenlet(c.h)
 	if g == nil {
-		return c.Conn.Read(p)
+		return c.nc().Read(p)
 	}
-	if c.rc == nil {
+	if c.rc == nil && c.lz == nil {
 		return nativeIO(g, "socket read", p, c.Conn.Read)
 	}
 	gt := c.gateFor(g)
 	if gt == nil {
 		// A greenlet of another hub: its wait would hold package net's
 		// read lock, which c's hub's greenlets must not meet.
-		return nativeIO(g, "socket read", p, c.Conn.Read)
+		return nativeIO(g, "socket read", p, c.nc().Read)
 	}
 	if err := gt.s.acquire(g, 1, block, 0, "socket read"); err != nil {
 		return 0, err
@@ -224,6 +240,9 @@ func (c *conn) Read(p []byte) (int, error) {
 	defer gt.s.releaseFront(1, "socket read")
 	if uf := c.uringFor(g); uf != nil {
 		return c.readURing(g, uf, p)
+	}
+	if c.lz != nil {
+		return nativeIO(g, "socket read", p, c.nc().Read) // its ring has closed
 	}
 	op := &c.rop
 	defer func() { op.p = nil }()
@@ -262,16 +281,19 @@ func (c *conn) Read(p []byte) (int, error) {
 // goroutine of its own (see writeOp).
 func (c *conn) Write(p []byte) (int, error) {
 	if len(p) == 0 {
-		return c.Conn.Write(p)
+		return c.nc().Write(p)
 	}
 	g := callerGreenlet(c.h)
 	if g == nil {
-		return c.Conn.Write(p)
+		return c.nc().Write(p)
 	}
-	if c.rc != nil {
+	if c.rc != nil || c.lz != nil {
 		if uf := c.uringFor(g); uf != nil {
 			return c.writeURing(g, uf, p)
 		}
+	}
+	if c.lz != nil {
+		return nativeIO(g, "socket write", p, c.nc().Write) // another hub's greenlet, or its ring has closed
 	}
 	op := c.wop.Swap(nil)
 	if op == nil {
@@ -289,7 +311,12 @@ func (c *conn) Write(p []byte) (int, error) {
 func (c *conn) SetDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
 	c.wdl.Store(unixNano(t))
-	err := c.Conn.SetDeadline(t)
+	var err error
+	if c.lz != nil {
+		err = c.lazySetDeadline(func(nc net.Conn) error { return nc.SetDeadline(t) })
+	} else {
+		err = c.Conn.SetDeadline(t)
+	}
 	c.wakeSlot()
 	return err
 }
@@ -297,7 +324,12 @@ func (c *conn) SetDeadline(t time.Time) error {
 // SetReadDeadline copies net.Conn's SetReadDeadline.
 func (c *conn) SetReadDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
-	err := c.Conn.SetReadDeadline(t)
+	var err error
+	if c.lz != nil {
+		err = c.lazySetDeadline(func(nc net.Conn) error { return nc.SetReadDeadline(t) })
+	} else {
+		err = c.Conn.SetReadDeadline(t)
+	}
 	c.wakeSlot()
 	return err
 }
@@ -305,11 +337,19 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 // SetWriteDeadline copies net.Conn's SetWriteDeadline.
 func (c *conn) SetWriteDeadline(t time.Time) error {
 	c.wdl.Store(unixNano(t))
+	if c.lz != nil {
+		err := c.lazySetDeadline(func(nc net.Conn) error { return nc.SetWriteDeadline(t) })
+		c.wakeSlot() // a send in flight looks at the new deadline
+		return err
+	}
 	return c.Conn.SetWriteDeadline(t) // a Write off the hub sees it (writeOp)
 }
 
 // Close copies net.Conn's Close, and wakes the greenlets waiting on c.
 func (c *conn) Close() error {
+	if c.lz != nil {
+		return c.lazyClose()
+	}
 	err := c.Conn.Close()
 	c.closeSlot()
 	return err

@@ -32,21 +32,25 @@ type listener struct {
 
 	pollable
 
-	h         *Hub
-	keepAlive time.Duration // < 0: off; 0: package net's default
-	laddr     net.Addr
-	netw      string
-	deadline  atomic.Int64 // of SetDeadline, unix nanoseconds; 0: none
+	h        *Hub
+	ka       net.KeepAliveConfig // what package net's Accept would set (acceptKeepAlive)
+	laddr    net.Addr
+	netw     string
+	deadline atomic.Int64 // of SetDeadline, unix nanoseconds; 0: none
 
 	mu      sync.Mutex // guards pending, files, closed
 	pending []net.Conn // accepted for greenlets that stopped waiting
 	files   []*os.File // accepted, but net.FileConn ran out of descriptors
 	closed  bool       // Close has emptied pending: an Accept that ends later closes its conn
+
+	tcp      bool // a tcp listener
+	inherits bool // its sockets inherit package net's options: the ring's conns are lazy (ringConn)
 }
 
-func wrapListener(h *Hub, l net.Listener, keepAlive time.Duration) net.Listener {
-	w := &listener{Listener: l, h: h, keepAlive: keepAlive, laddr: l.Addr()}
+func wrapListener(h *Hub, l net.Listener, ka net.KeepAliveConfig, inherits bool) net.Listener {
+	w := &listener{Listener: l, h: h, ka: ka, inherits: inherits, laddr: l.Addr()}
 	w.netw = w.laddr.Network()
+	_, w.tcp = l.(*net.TCPListener)
 	if fastPath {
 		w.rc = rawConnOf(l)
 	}
@@ -214,17 +218,7 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 		}
 		return nil, l.opError(unwrapOp(err))
 	}
-	if tc, ok := c.(*net.TCPConn); ok {
-		// net.FileConn has turned keep-alive on with package net's default
-		// idle time, as package net's Accept does for a zero KeepAlive:
-		// only another period, or keep-alive off, takes a call more.
-		switch d := l.keepAlive; {
-		case d < 0:
-			tc.SetKeepAlive(false)
-		case d > 0 && d != defaultKeepAlive:
-			tc.SetKeepAlivePeriod(d)
-		}
-	}
+	setKeepAlive(c, l.ka)
 	w := wrapConn(l.h, c)
 	if g := callerGreenlet(l.h); g == nil || !adoptForRing(g.h, w, f) {
 		f.Close()
@@ -232,9 +226,40 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 	return w, nil
 }
 
+// acceptKeepAlive is the keep-alive package net's Accept gives the conns of
+// a listener of lc (see net.ListenConfig).
+func acceptKeepAlive(lc *net.ListenConfig) net.KeepAliveConfig {
+	ka := lc.KeepAliveConfig
+	if !ka.Enable && lc.KeepAlive >= 0 {
+		ka = net.KeepAliveConfig{Enable: true, Idle: lc.KeepAlive}
+	}
+	return ka
+}
+
+// setKeepAlive gives c, just made by net.FileConn, the keep-alive ka.
+// net.FileConn has turned keep-alive on with package net's defaults, as
+// package net's Accept does for a zero ListenConfig: only other settings
+// take a call more.
+func setKeepAlive(c net.Conn, ka net.KeepAliveConfig) {
+	tc, ok := c.(*net.TCPConn)
+	if !ok {
+		return
+	}
+	switch {
+	case !ka.Enable:
+		tc.SetKeepAlive(false)
+	case (ka.Idle == 0 || ka.Idle == defaultKeepAlive) && ka.Interval == 0 && ka.Count == 0:
+	default:
+		tc.SetKeepAliveConfig(ka)
+	}
+}
+
 // defaultKeepAlive is package net's keep-alive idle time for a zero
 // KeepAlive, which net.FileConn sets too.
 const defaultKeepAlive = 15 * time.Second
+
+// defaultKeepAliveCount is package net's number of keep-alive probes.
+const defaultKeepAliveCount = 9
 
 func (l *listener) takeFile() *os.File {
 	l.mu.Lock()

@@ -41,6 +41,18 @@ type uringFd struct{}
 
 func adoptForRing(*Hub, net.Conn, *os.File) bool { return false }
 
+func (c *conn) lazyShutdown(bool) error { panic("green: a lazy conn without io_uring") }
+
+type lazyOpts struct{}
+
+func (c *conn) sockOpts() *lazyOpts { return nil }
+func (*lazyOpts) restore()          {}
+
+// inheritControl is user's Control: there are no lazy conns here.
+func inheritControl(user func(string, string, syscall.RawConn) error, _ net.KeepAliveConfig, _ *bool) func(string, string, syscall.RawConn) error {
+	return user
+}
+
 func (*pollable) uringFor(*Greenlet) *uringFd { return nil }
 
 // Pollers, as Stats.Poller names them.

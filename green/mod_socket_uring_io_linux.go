@@ -17,6 +17,22 @@ import (
 // closing and the deadline.
 func readyNow(uintptr) bool { return true }
 
+// readyRead and readyWrite check closing and the deadline, as package
+// net's RawConn does first, or as a lazy conn does without one.
+func (c *conn) readyRead() error {
+	if c.lz != nil {
+		return c.lazyReady(c.rdl.Load())
+	}
+	return c.rc.Read(readyNow)
+}
+
+func (c *conn) readyWrite() error {
+	if c.lz != nil {
+		return c.lazyReady(c.wdl.Load())
+	}
+	return c.rc.Write(readyNow)
+}
+
 // readURing is Read on the ring. Hub context, on g, under the read gate.
 func (c *conn) readURing(g *Greenlet, uf *uringFd, p []byte) (int, error) {
 	if len(c.stash) > 0 {
@@ -26,7 +42,7 @@ func (c *conn) readURing(g *Greenlet, uf *uringFd, p []byte) (int, error) {
 	}
 	op := &c.urop
 	for {
-		if err := c.rc.Read(readyNow); err != nil {
+		if err := c.readyRead(); err != nil {
 			return 0, c.opError("read", unwrapOp(err))
 		}
 		op.opcode, op.uf, op.p, op.flags = uringOpRecv, uf, p[:min(len(p), maxRW)], 0
@@ -64,7 +80,7 @@ func (c *conn) keepRead(op *uop) {
 func (c *conn) writeURing(g *Greenlet, uf *uringFd, p []byte) (int, error) {
 	gt := gateIn(&c.wgate, g, "socket write")
 	if gt == nil {
-		return nativeIO(g, "socket write", p, c.Conn.Write)
+		return nativeIO(g, "socket write", p, c.nc().Write)
 	}
 	if err := gt.s.acquire(g, 1, block, 0, "socket write"); err != nil {
 		return 0, err
@@ -73,7 +89,7 @@ func (c *conn) writeURing(g *Greenlet, uf *uringFd, p []byte) (int, error) {
 	op := &c.uwop
 	n := 0
 	for n < len(p) {
-		if err := c.rc.Write(readyNow); err != nil {
+		if err := c.readyWrite(); err != nil {
 			return n, c.opError("write", unwrapOp(err))
 		}
 		op.opcode, op.uf, op.p, op.flags = uringOpSend, uf, p[n:min(len(p), n+maxRW)], syscall.MSG_NOSIGNAL
@@ -114,7 +130,7 @@ func (l *listener) acceptURing(g *Greenlet, uf *uringFd) (net.Conn, error) {
 		}
 		switch once.errno {
 		case 0:
-			return l.newConn(once.fd)
+			return l.ringConn(uf.u, once.fd)
 		case syscall.EAGAIN:
 		default:
 			return nil, l.opError(os.NewSyscallError("accept4", once.errno))
@@ -124,7 +140,7 @@ func (l *listener) acceptURing(g *Greenlet, uf *uringFd) (net.Conn, error) {
 			return nil, err // a connection accepted meanwhile is kept (keepFd)
 		}
 		if res >= 0 {
-			return l.newConn(int(res))
+			return l.ringConn(uf.u, int(res))
 		}
 		switch e := syscall.Errno(-res); e {
 		case syscall.ECANCELED, syscall.EINTR, syscall.EAGAIN, syscall.ECONNABORTED:
@@ -139,7 +155,7 @@ func (l *listener) keepFd(op *uop) {
 	if op.res < 0 {
 		return
 	}
-	if c, err := l.newConn(int(op.res)); err == nil {
+	if c, err := l.ringConn(op.uf.u, int(op.res)); err == nil {
 		l.keep(c)
 	}
 }

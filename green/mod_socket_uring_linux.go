@@ -446,13 +446,13 @@ func adoptForRing(h *Hub, c net.Conn, f *os.File) bool {
 // on first use, or nil if g's hub does not use io_uring, or c is another
 // hub's, or a duplicate cannot be made. Hub context, on g.
 func (c *pollable) uringFor(g *Greenlet) *uringFd {
-	if c.rc == nil {
-		return nil
-	}
 	if uf := c.ufd.Load(); uf != nil {
 		if uf.u.h == g.h && !uf.closed {
 			return uf
 		}
+		return nil
+	}
+	if c.rc == nil {
 		return nil
 	}
 	if c.noPoll.Load() {

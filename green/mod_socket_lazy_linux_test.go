@@ -1,0 +1,305 @@
+package green_test
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/greenshim/greenshim/green"
+)
+
+// sockOpts are the options package net sets on the conns its Accept
+// returns.
+type sockOpts struct{ noDelay, keepAlive, idle, intvl, cnt int }
+
+func readSockOpts(fd int) (o sockOpts, err error) {
+	get := func(level, opt int, v *int) {
+		if err == nil {
+			*v, err = syscall.GetsockoptInt(fd, level, opt)
+		}
+	}
+	get(syscall.IPPROTO_TCP, syscall.TCP_NODELAY, &o.noDelay)
+	get(syscall.SOL_SOCKET, syscall.SO_KEEPALIVE, &o.keepAlive)
+	get(syscall.IPPROTO_TCP, syscall.TCP_KEEPIDLE, &o.idle)
+	get(syscall.IPPROTO_TCP, syscall.TCP_KEEPINTVL, &o.intvl)
+	get(syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, &o.cnt)
+	if o.keepAlive == 0 {
+		o.idle, o.intvl, o.cnt = 0, 0, 0 // unused then
+	}
+	return o, err
+}
+
+// netAcceptOpts returns the options of a conn that package net's own
+// Accept returns for lc.
+func netAcceptOpts(t *testing.T, lc *net.ListenConfig) sockOpts {
+	ln, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	d, err := net.Dial("tcp", ln.Addr().String())
+	require.NoError(t, err)
+	defer d.Close()
+	c, err := ln.Accept()
+	require.NoError(t, err)
+	defer c.Close()
+	rc, err := c.(*net.TCPConn).SyscallConn()
+	require.NoError(t, err)
+	var o sockOpts
+	var gerr error
+	require.NoError(t, rc.Control(func(fd uintptr) { o, gerr = readSockOpts(int(fd)) }))
+	require.NoError(t, gerr)
+	return o
+}
+
+// A conn accepted on the ring is lazy: no conn of package net underneath,
+// and yet its socket has the options package net's Accept would have set
+// (inherited from the listening socket), for each kind of keep-alive; so
+// does the conn of package net made for it later.
+func TestSocket_LazyConnHasNetsOptions(t *testing.T) {
+	uringOrSkip(t)
+	for name, lc := range map[string]*net.ListenConfig{
+		"Default":   {},
+		"Period":    {KeepAlive: 40 * time.Second},
+		"Off":       {KeepAlive: -1},
+		"Config":    {KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 5 * time.Second, Interval: 7 * time.Second, Count: 3}},
+		"ConfigOff": {KeepAlive: -1, KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 2500 * time.Millisecond, Interval: -1}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			want := netAcceptOpts(t, lc)
+			h := newHub(t, green.Options{Poller: green.PollerIOURing})
+			s := green.Socket{Hub: h, ListenConfig: lc}
+			var got, later sockOpts
+			var lazy, made bool
+			err := run(t, h, func() error {
+				_, c, closeAll, err := connPair(s)
+				if err != nil {
+					return err
+				}
+				defer closeAll()
+				var fd int
+				lazy, made, fd = green.LazyConn(c)
+				if !lazy {
+					return nil
+				}
+				if got, err = readSockOpts(fd); err != nil {
+					return err
+				}
+				rc, err := c.(interface{ NetConn() net.Conn }).NetConn().(*net.TCPConn).SyscallConn()
+				if err != nil {
+					return err
+				}
+				var gerr error
+				if err := rc.Control(func(fd uintptr) { later, gerr = readSockOpts(int(fd)) }); err != nil {
+					return err
+				}
+				return gerr
+			})
+			require.NoError(t, err)
+			require.True(t, lazy, "the accepted conn is not lazy")
+			assert.False(t, made, "a conn of package net was made")
+			assert.Equal(t, want, got, "the lazy conn's")
+			assert.Equal(t, want, later, "package net's conn made later")
+		})
+	}
+}
+
+// goPolled returns the descriptors registered with any epoll instance of
+// the process, Go's netpoller's among them (read from /proc/self/fdinfo).
+func goPolled(t *testing.T) map[int]bool {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd:", err)
+	}
+	polled := map[int]bool{}
+	for _, e := range ents {
+		link, err := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if err != nil || link != "anon_inode:[eventpoll]" {
+			continue
+		}
+		info, err := os.ReadFile(filepath.Join("/proc/self/fdinfo", e.Name()))
+		if err != nil {
+			continue
+		}
+		for line := range strings.Lines(string(info)) {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "tfd:" {
+				if n, err := strconv.Atoi(f[1]); err == nil {
+					polled[n] = true
+				}
+			}
+		}
+	}
+	return polled
+}
+
+// The point of a lazy conn: its socket is on no epoll instance, Go's
+// netpoller's included, until a conn of package net is made for it; then
+// that conn's descriptor is (which shows the check can see one).
+func TestSocket_LazyConnIsNotPolled(t *testing.T) {
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	var before, after map[int]bool
+	var fd int
+	var made bool
+	var netFd int
+	err := run(t, h, func() error {
+		_, c, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		_, _, fd = green.LazyConn(c)
+		before = goPolled(t)
+		nc := c.(interface{ NetConn() net.Conn }).NetConn()
+		_, made, _ = green.LazyConn(c)
+		rc, err := nc.(*net.TCPConn).SyscallConn()
+		if err != nil {
+			return err
+		}
+		rc.Control(func(x uintptr) { netFd = int(x) })
+		after = goPolled(t)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.False(t, before[fd], "the accepted socket (fd %d) is on an epoll instance", fd)
+	assert.True(t, made, "NetConn made no conn of package net")
+	assert.NotEqual(t, fd, netFd, "package net's conn has its own descriptor")
+	assert.True(t, after[netFd], "package net's conn (fd %d) is not on Go's netpoller", netFd)
+}
+
+// A lazy conn serves a plain goroutine and a greenlet of another hub too
+// (through a conn of package net, made then, with the deadline set
+// before); closed, every way of using it reports net.ErrClosed, as package
+// net's conn does.
+func TestSocket_LazyConnOffHubAndClosed(t *testing.T) {
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	h2 := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	var c, acc net.Conn
+	var closeAll func()
+	err := run(t, h, func() error {
+		var err error
+		c, acc, closeAll, err = connPair(s)
+		return err
+	})
+	require.NoError(t, err)
+	defer closeAll()
+	lazy, made, _ := green.LazyConn(acc)
+	require.True(t, lazy)
+	require.False(t, made)
+
+	// A deadline set while lazy holds for the conn made later.
+	require.NoError(t, acc.SetReadDeadline(time.Now().Add(-time.Second)))
+	_, err = acc.Read(make([]byte, 1)) // a plain goroutine
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
+	_, made, _ = green.LazyConn(acc)
+	assert.True(t, made)
+	require.NoError(t, acc.SetReadDeadline(time.Time{}))
+
+	// A plain goroutine writes; a greenlet of another hub reads.
+	go c.Write([]byte("hi"))
+	var got []byte
+	err = run(t, h2, func() error {
+		b := make([]byte, 2)
+		_, err := io.ReadFull(acc, b)
+		got = b
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []byte("hi"), got)
+
+	require.NoError(t, acc.Close())
+	for name, f := range map[string]func() error{
+		"Read":        func() error { _, err := acc.Read(make([]byte, 1)); return err },
+		"Write":       func() error { _, err := acc.Write([]byte{1}); return err },
+		"Close":       acc.Close,
+		"SetDeadline": func() error { return acc.SetDeadline(time.Time{}) },
+		"CloseWrite":  func() error { return acc.(interface{ CloseWrite() error }).CloseWrite() },
+	} {
+		assert.ErrorIs(t, f(), net.ErrClosed, name)
+	}
+}
+
+// Closed before anything made a conn of package net, a lazy conn reports
+// net.ErrClosed to its greenlets and to goroutines, and NetConn's conn
+// fails the same way.
+func TestSocket_LazyConnClosedWhileLazy(t *testing.T) {
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	var acc net.Conn
+	err := run(t, h, func() error {
+		c, a, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		acc = a
+		r := green.Spawn(func() error { _, err := a.Read(make([]byte, 1)); return err })
+		green.Yield() // r waits in a recv on the ring
+		require.NoError(t, a.Close())
+		assert.ErrorIs(t, r.JoinTimeout(5*time.Second), net.ErrClosed, "the waiting reader")
+		_, err = a.Write([]byte{1})
+		assert.ErrorIs(t, err, net.ErrClosed, "a greenlet's Write")
+		// The peer sees the end.
+		n, err := c.Read(make([]byte, 1))
+		assert.Equal(t, 0, n)
+		assert.ErrorIs(t, err, io.EOF, "the peer's Read")
+		return nil
+	})
+	require.NoError(t, err)
+	_, made, _ := green.LazyConn(acc)
+	assert.False(t, made)
+	_, err = acc.Read(make([]byte, 1))
+	assert.ErrorIs(t, err, net.ErrClosed, "a goroutine's Read")
+	_, err = acc.(interface{ NetConn() net.Conn }).NetConn().Write([]byte{1})
+	assert.ErrorIs(t, err, net.ErrClosed, "NetConn's Write")
+}
+
+// CloseWrite of a lazy conn sends FIN: the peer reads what was written and
+// then io.EOF, and can still write back.
+func TestSocket_LazyConnCloseWrite(t *testing.T) {
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	err := run(t, h, func() error {
+		c, a, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		if _, err := a.Write([]byte("bye")); err != nil {
+			return err
+		}
+		if err := a.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+			return err
+		}
+		got, err := io.ReadAll(c)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, "bye", string(got))
+		if _, err := c.Write([]byte("ok")); err != nil {
+			return err
+		}
+		b := make([]byte, 2)
+		if _, err := io.ReadFull(a, b); err != nil {
+			return err
+		}
+		assert.True(t, bytes.Equal(b, []byte("ok")))
+		_, made, _ := green.LazyConn(a)
+		assert.False(t, made)
+		return nil
+	})
+	require.NoError(t, err)
+}
