@@ -303,3 +303,107 @@ func TestSocket_LazyConnCloseWrite(t *testing.T) {
 	})
 	require.NoError(t, err)
 }
+
+// A greenlet's Dial of an IP address on an io_uring hub connects on the
+// ring and returns a lazy conn, with package net's options and addresses;
+// a refused connect is package net's error.
+func TestSocket_RingDial(t *testing.T) {
+	uringOrSkip(t)
+	want := netAcceptOpts(t, &net.ListenConfig{}) // what a dialed conn of package net has too
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	err := run(t, h, func() error {
+		c, acc, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		lazy, made, fd := green.LazyConn(c)
+		require.True(t, lazy, "the dialed conn is not lazy")
+		assert.False(t, made)
+		got, err := readSockOpts(fd)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, want, got)
+		assert.Equal(t, acc.RemoteAddr().String(), c.LocalAddr().String())
+		assert.Equal(t, acc.LocalAddr().String(), c.RemoteAddr().String())
+		assert.Equal(t, "tcp", c.RemoteAddr().Network())
+
+		// Nothing listens on a port just closed.
+		ln, err := s.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		_, err = s.Dial("tcp", addr)
+		var oe *net.OpError
+		require.ErrorAs(t, err, &oe)
+		assert.Equal(t, "dial", oe.Op)
+		assert.Equal(t, addr, oe.Addr.String())
+		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// fullListener returns the address of a loopback listener whose accept
+// queue is full, so that a connect to it waits (its SYNs are dropped), and
+// a func that closes it.
+func fullListener(t *testing.T) (string, func()) {
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	require.NoError(t, syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}))
+	require.NoError(t, syscall.Listen(fd, 0)) // room for one connection
+	sa, err := syscall.Getsockname(fd)
+	require.NoError(t, err)
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
+	first, err := net.Dial("tcp", addr) // takes the room
+	require.NoError(t, err)
+	return addr, func() { first.Close(); syscall.Close(fd) }
+}
+
+// A greenlet killed while its Dial connects on the ring ends at once, and
+// leaves no descriptor behind.
+func TestSocket_RingDialKilled(t *testing.T) {
+	uringOrSkip(t)
+	if _, err := openFDs(); err != nil {
+		t.Skip("no /proc/self/fd:", err)
+	}
+	addr, closeFull := fullListener(t)
+	defer closeFull()
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	var before, after int
+	var dialErr error
+	var ended, killed bool
+	err := run(t, h, func() error {
+		// A conn first, so that the hub's ring is set up before the count.
+		ln, err := s.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		if err := acceptEcho(s, ln); err != nil {
+			return err
+		}
+		before, _ = openFDs()
+		d := green.Spawn(func() error { _, dialErr = s.Dial("tcp", addr); return dialErr })
+		green.Sleep(50 * time.Millisecond)
+		ended = d.Ready()
+		d.Kill()
+		if err := d.JoinTimeout(5 * time.Second); err != nil {
+			return err
+		}
+		killed = d.Killed()
+		after, _ = openFDs()
+		return nil
+	})
+	require.NoError(t, err)
+	require.False(t, ended, "the dial to a full listener ended by itself: %v", dialErr)
+	assert.True(t, killed)
+	// The count is the process's: earlier tests' hubs may still be closing
+	// descriptors meanwhile. A leak shows as one more.
+	assert.LessOrEqual(t, after, before, "descriptors open before and after the killed dial")
+}

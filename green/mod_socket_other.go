@@ -3,6 +3,7 @@
 package green
 
 import (
+	"context"
 	"net"
 	"os"
 	"syscall"
@@ -42,6 +43,11 @@ type uringFd struct{}
 func adoptForRing(*Hub, net.Conn, *os.File) bool { return false }
 
 func (c *conn) lazyShutdown(bool) error { panic("green: a lazy conn without io_uring") }
+
+// ringDial cannot dial here: there is no io_uring.
+func ringDial(*Hub, *Greenlet, *net.Dialer, context.Context, string, string) (net.Conn, error, bool) {
+	return nil, nil, false
+}
 
 type lazyOpts struct{}
 

@@ -316,7 +316,9 @@ func (u *uringRing) queue(op *uop) {
 	u.h.ext++
 	e := u.r.sqe()
 	e.opcode, e.fd, e.opFlags, e.userData = op.opcode, op.uf.fd, op.flags, uint64(slot)
-	if len(op.p) > 0 {
+	if op.opcode == uringOpConnect {
+		e.addr, e.off = uint64(uintptrOf(op.p)), uint64(len(op.p)) // the address and its length
+	} else if len(op.p) > 0 {
 		e.addr, e.len = uint64(uintptrOf(op.p)), uint32(len(op.p))
 	}
 }

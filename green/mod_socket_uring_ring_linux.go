@@ -39,6 +39,7 @@ const (
 
 	uringOpAccept      = 13
 	uringOpAsyncCancel = 14
+	uringOpConnect     = 16
 	uringOpSend        = 26
 	uringOpRecv        = 27
 )
