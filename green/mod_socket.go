@@ -39,13 +39,16 @@ var (
 // The conns also have CloseWrite, CloseRead and NetConn (the conn of
 // package net underneath), the listeners SetDeadline and NetListener, the
 // packet conns NetPacketConn. A tcp conn that a greenlet accepts on a hub
-// whose poller is io_uring has no conn of package net underneath until
-// something needs one (NetConn, a plain goroutine, a greenlet of another
-// hub): until then its socket is not on Go's netpoller, whose thread would
-// otherwise wake for every segment that arrives on it. Its options are
-// package net's all the same: Listen sets TCP_NODELAY and the keep-alive
-// of ListenConfig (KeepAlive, KeepAliveConfig) on the listening socket,
-// after ListenConfig.Control, and accepted sockets inherit them. A conn dialed on a datagram network (udp,
+// whose poller is io_uring, or dials there to an IP address (with a Dialer
+// that has no deadline, LocalAddr, Control or multipath, under a context
+// that cannot end: the connect then runs on the ring too), has no conn of
+// package net underneath until something needs one (NetConn, a plain
+// goroutine, a greenlet of another hub): until then its socket is not on
+// Go's netpoller, whose thread would otherwise wake for every segment that
+// arrives on it. Its options are package net's all the same: Listen sets
+// TCP_NODELAY and the keep-alive of ListenConfig (KeepAlive,
+// KeepAliveConfig) on the listening socket, after ListenConfig.Control, and
+// accepted sockets inherit them; a dial sets the Dialer's. A conn dialed on a datagram network (udp,
 // unixgram, ip) is also a net.PacketConn, as package net's is: Go's own
 // resolver, dialing through the module, needs that to speak UDP. Set deadlines and close through the module's
 // values: a greenlet waiting on the hub's poller does not see a deadline set,
