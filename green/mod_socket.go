@@ -108,7 +108,9 @@ func (s Socket) Dial(network, address string) (net.Conn, error) {
 
 // DialContext copies (*net.Dialer).DialContext, through s.Dialer. From a
 // greenlet the connect (and any name lookup) runs on a goroutine of its own
-// while the greenlet waits.
+// while the greenlet waits, or, on an io_uring hub, where the address is an
+// IP and the dialer and the context ask nothing the ring cannot do, on the
+// hub's ring (see Socket).
 func (s Socket) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	if ctx == nil {
 		panic("green: Socket.DialContext with a nil context")

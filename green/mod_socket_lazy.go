@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// A conn that a greenlet accepted on an io_uring hub has no conn of
-// package net underneath until something needs one: NetConn, a call from
+// A tcp conn that a greenlet accepted, or dialed (ringDial), on an io_uring
+// hub has no conn of package net underneath until something needs one: NetConn, a call from
 // outside the hub's greenlets, or a greenlet of another hub. Its greenlets
 // read and write through the hub's ring on the accepted descriptor, which
 // is all a server's connection usually does.
