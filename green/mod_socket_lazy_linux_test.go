@@ -407,3 +407,41 @@ func TestSocket_RingDialKilled(t *testing.T) {
 	// descriptors meanwhile. A leak shows as one more.
 	assert.LessOrEqual(t, after, before, "descriptors open before and after the killed dial")
 }
+
+// The ring dials IPv6 addresses too.
+func TestSocket_RingDialIPv6(t *testing.T) {
+	uringOrSkip(t)
+	if ln, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Skip("no IPv6 loopback here:", err)
+	} else {
+		ln.Close()
+	}
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	err := run(t, h, func() error {
+		ln, err := s.Listen("tcp", "[::1]:0")
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		c, acc, closeAll, err := pairOn(s, ln)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		lazy, _, _ := green.LazyConn(c)
+		assert.True(t, lazy, "the dialed conn is not lazy")
+		assert.Equal(t, ln.Addr().String(), c.RemoteAddr().String())
+		assert.Equal(t, acc.RemoteAddr().String(), c.LocalAddr().String())
+		if _, err := c.Write([]byte{7}); err != nil {
+			return err
+		}
+		b := make([]byte, 1)
+		if _, err := io.ReadFull(acc, b); err != nil {
+			return err
+		}
+		assert.Equal(t, byte(7), b[0])
+		return nil
+	})
+	require.NoError(t, err)
+}
