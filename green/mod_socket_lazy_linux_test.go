@@ -60,12 +60,39 @@ func netAcceptOpts(t *testing.T, lc *net.ListenConfig) sockOpts {
 	return o
 }
 
+// onRingPair runs f in a greenlet of a new io_uring hub, with the hub's
+// Socket (listening through lc) and both ends of a loopback conn made
+// through it: c dialed, acc accepted, both closed after f.
+func onRingPair(t *testing.T, lc *net.ListenConfig, f func(s green.Socket, c, acc net.Conn) error) {
+	t.Helper()
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h, ListenConfig: lc}
+	require.NoError(t, run(t, h, func() error {
+		c, acc, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		return f(s, c, acc)
+	}))
+}
+
+// fdOf returns the descriptor of package net's conn nc.
+func fdOf(nc net.Conn) (fd int, err error) {
+	rc, err := nc.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	err = rc.Control(func(x uintptr) { fd = int(x) })
+	return fd, err
+}
+
 // A conn accepted on the ring is lazy: no conn of package net underneath,
 // and yet its socket has the options package net's Accept would have set
 // (inherited from the listening socket), for each kind of keep-alive; so
 // does the conn of package net made for it later.
 func TestSocket_LazyConnHasNetsOptions(t *testing.T) {
-	uringOrSkip(t)
 	for name, lc := range map[string]*net.ListenConfig{
 		"Default":   {},
 		"Period":    {KeepAlive: 40 * time.Second},
@@ -75,35 +102,24 @@ func TestSocket_LazyConnHasNetsOptions(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			want := netAcceptOpts(t, lc)
-			h := newHub(t, green.Options{Poller: green.PollerIOURing})
-			s := green.Socket{Hub: h, ListenConfig: lc}
 			var got, later sockOpts
 			var lazy, made bool
-			err := run(t, h, func() error {
-				_, c, closeAll, err := connPair(s)
-				if err != nil {
-					return err
-				}
-				defer closeAll()
+			onRingPair(t, lc, func(_ green.Socket, _, c net.Conn) error {
 				var fd int
 				lazy, made, fd = green.LazyConn(c)
 				if !lazy {
 					return nil
 				}
+				var err error
 				if got, err = readSockOpts(fd); err != nil {
 					return err
 				}
-				rc, err := c.(interface{ NetConn() net.Conn }).NetConn().(*net.TCPConn).SyscallConn()
-				if err != nil {
+				if fd, err = fdOf(c.(interface{ NetConn() net.Conn }).NetConn()); err != nil {
 					return err
 				}
-				var gerr error
-				if err := rc.Control(func(fd uintptr) { later, gerr = readSockOpts(int(fd)) }); err != nil {
-					return err
-				}
-				return gerr
+				later, err = readSockOpts(fd)
+				return err
 			})
-			require.NoError(t, err)
 			require.True(t, lazy, "the accepted conn is not lazy")
 			assert.False(t, made, "a conn of package net was made")
 			assert.Equal(t, want, got, "the lazy conn's")
@@ -144,32 +160,19 @@ func goPolled(t *testing.T) map[int]bool {
 // netpoller's included, until a conn of package net is made for it; then
 // that conn's descriptor is (which shows the check can see one).
 func TestSocket_LazyConnIsNotPolled(t *testing.T) {
-	uringOrSkip(t)
-	h := newHub(t, green.Options{Poller: green.PollerIOURing})
-	s := green.Socket{Hub: h}
 	var before, after map[int]bool
-	var fd int
+	var fd, netFd int
 	var made bool
-	var netFd int
-	err := run(t, h, func() error {
-		_, c, closeAll, err := connPair(s)
-		if err != nil {
-			return err
-		}
-		defer closeAll()
+	onRingPair(t, nil, func(_ green.Socket, _, c net.Conn) error {
 		_, _, fd = green.LazyConn(c)
 		before = goPolled(t)
 		nc := c.(interface{ NetConn() net.Conn }).NetConn()
 		_, made, _ = green.LazyConn(c)
-		rc, err := nc.(*net.TCPConn).SyscallConn()
-		if err != nil {
-			return err
-		}
-		rc.Control(func(x uintptr) { netFd = int(x) })
+		var err error
+		netFd, err = fdOf(nc)
 		after = goPolled(t)
-		return nil
+		return err
 	})
-	require.NoError(t, err)
 	assert.False(t, before[fd], "the accepted socket (fd %d) is on an epoll instance", fd)
 	assert.True(t, made, "NetConn made no conn of package net")
 	assert.NotEqual(t, fd, netFd, "package net's conn has its own descriptor")
@@ -234,22 +237,14 @@ func TestSocket_LazyConnOffHubAndClosed(t *testing.T) {
 // net.ErrClosed to its greenlets and to goroutines, and NetConn's conn
 // fails the same way.
 func TestSocket_LazyConnClosedWhileLazy(t *testing.T) {
-	uringOrSkip(t)
-	h := newHub(t, green.Options{Poller: green.PollerIOURing})
-	s := green.Socket{Hub: h}
 	var acc net.Conn
-	err := run(t, h, func() error {
-		c, a, closeAll, err := connPair(s)
-		if err != nil {
-			return err
-		}
-		defer closeAll()
+	onRingPair(t, nil, func(_ green.Socket, c, a net.Conn) error {
 		acc = a
 		r := green.Spawn(func() error { _, err := a.Read(make([]byte, 1)); return err })
 		green.Yield() // r waits in a recv on the ring
 		require.NoError(t, a.Close())
 		assert.ErrorIs(t, r.JoinTimeout(5*time.Second), net.ErrClosed, "the waiting reader")
-		_, err = a.Write([]byte{1})
+		_, err := a.Write([]byte{1})
 		assert.ErrorIs(t, err, net.ErrClosed, "a greenlet's Write")
 		// The peer sees the end.
 		n, err := c.Read(make([]byte, 1))
@@ -257,10 +252,9 @@ func TestSocket_LazyConnClosedWhileLazy(t *testing.T) {
 		assert.ErrorIs(t, err, io.EOF, "the peer's Read")
 		return nil
 	})
-	require.NoError(t, err)
 	_, made, _ := green.LazyConn(acc)
 	assert.False(t, made)
-	_, err = acc.Read(make([]byte, 1))
+	_, err := acc.Read(make([]byte, 1))
 	assert.ErrorIs(t, err, net.ErrClosed, "a goroutine's Read")
 	_, err = acc.(interface{ NetConn() net.Conn }).NetConn().Write([]byte{1})
 	assert.ErrorIs(t, err, net.ErrClosed, "NetConn's Write")
@@ -269,15 +263,7 @@ func TestSocket_LazyConnClosedWhileLazy(t *testing.T) {
 // CloseWrite of a lazy conn sends FIN: the peer reads what was written and
 // then io.EOF, and can still write back.
 func TestSocket_LazyConnCloseWrite(t *testing.T) {
-	uringOrSkip(t)
-	h := newHub(t, green.Options{Poller: green.PollerIOURing})
-	s := green.Socket{Hub: h}
-	err := run(t, h, func() error {
-		c, a, closeAll, err := connPair(s)
-		if err != nil {
-			return err
-		}
-		defer closeAll()
+	onRingPair(t, nil, func(_ green.Socket, c, a net.Conn) error {
 		if _, err := a.Write([]byte("bye")); err != nil {
 			return err
 		}
@@ -301,23 +287,15 @@ func TestSocket_LazyConnCloseWrite(t *testing.T) {
 		assert.False(t, made)
 		return nil
 	})
-	require.NoError(t, err)
 }
 
 // A greenlet's Dial of an IP address on an io_uring hub connects on the
 // ring and returns a lazy conn, with package net's options and addresses;
 // a refused connect is package net's error.
 func TestSocket_RingDial(t *testing.T) {
-	uringOrSkip(t)
+	uringOrSkip(t)                                // before netAcceptOpts
 	want := netAcceptOpts(t, &net.ListenConfig{}) // what a dialed conn of package net has too
-	h := newHub(t, green.Options{Poller: green.PollerIOURing})
-	s := green.Socket{Hub: h}
-	err := run(t, h, func() error {
-		c, acc, closeAll, err := connPair(s)
-		if err != nil {
-			return err
-		}
-		defer closeAll()
+	onRingPair(t, nil, func(s green.Socket, c, acc net.Conn) error {
 		lazy, made, fd := green.LazyConn(c)
 		require.True(t, lazy, "the dialed conn is not lazy")
 		assert.False(t, made)
@@ -345,7 +323,6 @@ func TestSocket_RingDial(t *testing.T) {
 		assert.ErrorIs(t, err, syscall.ECONNREFUSED)
 		return nil
 	})
-	require.NoError(t, err)
 }
 
 // fullListener returns the address of a loopback listener whose accept
