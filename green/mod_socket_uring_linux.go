@@ -169,11 +169,20 @@ func uringOf(h *Hub) *uringRing {
 	}
 	u := &uringRing{h: h, r: r, arm: make(chan struct{}, 1), stop: int32(stop)}
 	h.uring = u
-	go u.watch()
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		u.watch()
+	}()
 	go func() {
 		<-h.done
 		one := uint64(1)
 		syscall.Write(int(u.stop), (*[8]byte)(unsafe.Pointer(&one))[:]) // ends watch's poll
+		// Closed only once watch has returned: a descriptor closed under
+		// its poll, or before the write, could be another file's by then.
+		<-watched
+		syscall.Close(int(u.stop))
+		u.r.close()
 	}()
 	return u
 }
@@ -197,8 +206,6 @@ func (u *uringRing) idle() {
 // epoll_wait whenever a Go timer is pending (the monitor always has one),
 // for nothing (see mod_socket_lazy.go for the conns' share of that).
 func (u *uringRing) watch() {
-	defer u.r.close()
-	defer syscall.Close(int(u.stop))
 	fds := [2]pollFd{{fd: int32(u.r.fd), events: pollIn}, {fd: u.stop, events: pollIn}}
 	for {
 		select {
@@ -209,7 +216,7 @@ func (u *uringRing) watch() {
 		for !u.r.ready() && !u.r.overflowed() {
 			_, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&fds)), 2, 0, 0, 0, 0)
 			if errno != 0 && errno != syscall.EINTR {
-				panic("green: poll on the io_uring ring: " + errno.Error())
+				time.Sleep(time.Millisecond) // ENOMEM: try again
 			}
 			if fds[1].revents != 0 {
 				return // the hub has closed
