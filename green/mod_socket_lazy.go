@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// A tcp conn that a greenlet accepted, or dialed (ringDial), on an io_uring
-// hub has no conn of package net underneath until something needs one: NetConn, a call from
-// outside the hub's greenlets, or a greenlet of another hub. Its greenlets
-// read and write through the hub's ring on the accepted descriptor, which
-// is all a server's connection usually does.
+// A tcp conn that a greenlet accepted, or dialed (ringDial), on an
+// io_uring hub has no conn of package net underneath until something needs
+// one: NetConn, a call from outside the hub's greenlets, or a greenlet of
+// another hub. Its greenlets read and write through the hub's ring on the
+// socket's own descriptor, which is all a server's connection usually
+// does.
 //
 // Why: a conn of package net is registered with Go's netpoller. While any
 // Go timer is pending (the hub's monitor always has one), the runtime
@@ -24,16 +25,15 @@ import (
 // (net.FileConn: a dup, fcntl, epoll_ctl, getsockname, getpeername, five
 // setsockopts) was also most of what accepting a connection cost.
 //
-// What package net would do at the accept, the listener does once, on the
-// listening socket, whose options an accepted socket inherits (TCP_NODELAY,
-// keep-alive: see inheritOpts); a conn made later gets them set again by
-// net.FileConn.
+// What package net's Accept would set on each conn, Listen sets once on
+// the listening socket, whose options accepted sockets inherit
+// (inheritControl); ringDial sets them on its socket. A conn of package net
+// made later (materialize) keeps them.
 
 // lazyNet is a lazy conn's state.
 type lazyNet struct {
-	f      *os.File // the accepted descriptor; the ring's (uringFd.file) too
+	f      *os.File // the socket's descriptor; the ring's (uringFd.file) too
 	rc     syscall.RawConn
-	ka     net.KeepAliveConfig      // the listener's
 	mu     sync.Mutex               // serializes making nc with Close and deadlines
 	nc     atomic.Pointer[net.Conn] // made by materialize, under mu
 	closed atomic.Bool              // Close was called (under mu)

@@ -132,7 +132,7 @@ func ringDial(h *Hub, g *Greenlet, d *net.Dialer, ctx context.Context, network, 
 	owned = true // newLazyConn closes it if it fails
 	c, err := newLazyConn(h, u, fd, laddr, raddr)
 	if err != nil {
-		return fail("dup", err)
+		return nil, &net.OpError{Op: "dial", Net: network, Addr: raddr, Err: err}, true
 	}
 	return c, nil, true
 }
