@@ -44,8 +44,8 @@ func SetURingCoopFlags(f uint32) func() {
 }
 
 // LazyConn reports whether c is a lazy conn of the socket module (one
-// accepted on the ring, with no conn of package net made yet unless made),
-// and the descriptor its ring operations name.
+// accepted or dialed on the ring), whether its conn of package net has been
+// made since, and the descriptor its ring operations name.
 func LazyConn(c net.Conn) (lazy, made bool, fd int) {
 	w, ok := c.(*conn)
 	if !ok || w.lz == nil {

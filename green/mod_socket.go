@@ -48,9 +48,11 @@ var (
 // arrives on it. Its options are package net's all the same: Listen sets
 // TCP_NODELAY and the keep-alive of ListenConfig (KeepAlive,
 // KeepAliveConfig) on the listening socket, after ListenConfig.Control, and
-// accepted sockets inherit them; a dial sets the Dialer's. A conn dialed on a datagram network (udp,
-// unixgram, ip) is also a net.PacketConn, as package net's is: Go's own
-// resolver, dialing through the module, needs that to speak UDP. Set deadlines and close through the module's
+// accepted sockets inherit them; a dial sets the Dialer's.
+//
+// A conn dialed on a datagram network (udp, unixgram, ip) is also a
+// net.PacketConn, as package net's is: Go's own resolver, dialing through
+// the module, needs that to speak UDP. Set deadlines and close through the module's
 // values: a greenlet waiting on the hub's poller does not see a deadline set,
 // or a close made, on the value of package net underneath. A conn (or
 // packet conn) read at the same time by a greenlet and by a plain goroutine
