@@ -74,6 +74,9 @@ func (h *Hub) shutdown() bool {
 	h.trimWorkers(0)
 	h.timers.reset()
 	h.monitor.close()
+	if h.uring != nil {
+		h.uring.shut()
+	}
 	removeHub(h)
 	return true
 }

@@ -48,13 +48,15 @@ import (
 // uringRing is a hub's io_uring backend. Hub-only, except what the
 // waiting goroutine uses (r's CQ indexes, posted).
 type uringRing struct {
-	h      *Hub
-	r      *uring
-	ops    []*uop        // by slot, while in flight
-	free   []uint32      // free slots of ops
-	posted atomic.Bool   // a reap is in the hub's inbox
-	arm    chan struct{} // cap 1: the hub is going idle (idle, watch)
-	stop   int32         // an eventfd, written when the hub has closed
+	h       *Hub
+	r       *uring
+	ops     []*uop        // by slot, while in flight
+	free    []uint32      // free slots of ops
+	posted  atomic.Bool   // a reap is in the hub's inbox
+	arm     chan struct{} // cap 1: the hub is going idle (idle, watch)
+	stop    int32         // an eventfd, written when the hub shuts down (shut)
+	quit    chan struct{} // closed when the hub shuts down
+	watched chan struct{} // closed when watch has returned
 }
 
 // uop is one operation on the ring: its entry's fields and, once it has
@@ -167,24 +169,27 @@ func uringOf(h *Hub) *uringRing {
 		h.poller.Store(&why)
 		return nil
 	}
-	u := &uringRing{h: h, r: r, arm: make(chan struct{}, 1), stop: int32(stop)}
+	u := &uringRing{h: h, r: r, arm: make(chan struct{}, 1), stop: int32(stop),
+		quit: make(chan struct{}), watched: make(chan struct{})}
 	h.uring = u
-	watched := make(chan struct{})
 	go func() {
-		defer close(watched)
+		defer close(u.watched)
 		u.watch()
 	}()
-	go func() {
-		<-h.done
-		one := uint64(1)
-		syscall.Write(int(u.stop), (*[8]byte)(unsafe.Pointer(&one))[:]) // ends watch's poll
-		// Closed only once watch has returned: a descriptor closed under
-		// its poll, or before the write, could be another file's by then.
-		<-watched
-		syscall.Close(int(u.stop))
-		u.r.close()
-	}()
 	return u
+}
+
+// shut ends the watcher and closes the ring and its eventfd, as the hub
+// shuts down: when Close returns, none of the hub's ring descriptors is
+// open. They are closed only once the watcher has returned: a descriptor
+// closed under its poll could be another file's by then. Hub context.
+func (u *uringRing) shut() {
+	one := uint64(1)
+	syscall.Write(int(u.stop), (*[8]byte)(unsafe.Pointer(&one))[:]) // ends watch's poll
+	close(u.quit)
+	<-u.watched
+	syscall.Close(int(u.stop))
+	u.r.close()
 }
 
 // idle arms the watcher: the hub is about to wait, and a completion must
@@ -210,7 +215,7 @@ func (u *uringRing) watch() {
 	for {
 		select {
 		case <-u.arm:
-		case <-u.h.done:
+		case <-u.quit:
 			return
 		}
 		for !u.r.ready() && !u.r.overflowed() {
