@@ -98,16 +98,11 @@ func TestSocket_AcceptedConnsLeaveNoDescriptors(t *testing.T) {
 				}
 				var before, after int
 				err := run(t, h, func() error {
-					ln, err := s.Listen("tcp", "127.0.0.1:0")
+					ln, err := listenWarm(s)
 					if err != nil {
 						return err
 					}
 					defer ln.Close()
-					// One connection first, so that the hub's ring and
-					// poller are set up before the count.
-					if err := acceptEcho(s, ln); err != nil {
-						return err
-					}
 					if before, err = openFDs(); err != nil {
 						return err
 					}
@@ -127,6 +122,21 @@ func TestSocket_AcceptedConnsLeaveNoDescriptors(t *testing.T) {
 			})
 		}
 	}
+}
+
+// listenWarm listens on loopback through s and exchanges a byte over one
+// connection, so that the hub's ring and poller are set up before a test
+// counts descriptors.
+func listenWarm(s green.Socket) (net.Listener, error) {
+	ln, err := s.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	if err := acceptEcho(s, ln); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
 }
 
 // acceptEcho dials ln, accepts the conn, exchanges a byte each way and

@@ -196,10 +196,10 @@ func (c *conn) RemoteAddr() net.Addr { return c.raddr }
 // CloseWrite shuts down the writing side, as (*net.TCPConn).CloseWrite; it
 // fails if the conn underneath has no CloseWrite.
 func (c *conn) CloseWrite() error {
-	if c.lz != nil {
+	if c.lz != nil && c.lz.nc.Load() == nil {
 		return c.lazyShutdown(true)
 	}
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+	if cw, ok := c.nc().(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return &net.OpError{Op: "close", Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: errors.ErrUnsupported}
@@ -207,10 +207,10 @@ func (c *conn) CloseWrite() error {
 
 // CloseRead shuts down the reading side, as (*net.TCPConn).CloseRead.
 func (c *conn) CloseRead() error {
-	if c.lz != nil {
+	if c.lz != nil && c.lz.nc.Load() == nil {
 		return c.lazyShutdown(false)
 	}
-	if cr, ok := c.Conn.(interface{ CloseRead() error }); ok {
+	if cr, ok := c.nc().(interface{ CloseRead() error }); ok {
 		return cr.CloseRead()
 	}
 	return &net.OpError{Op: "close", Net: c.netw, Source: c.laddr, Addr: c.raddr, Err: errors.ErrUnsupported}

@@ -161,19 +161,12 @@ func inheritControl(user func(string, string, syscall.RawConn) error, ka net.Kee
 	}
 }
 
-// lazyShutdown is CloseRead or CloseWrite of a lazy conn.
+// lazyShutdown is CloseRead or CloseWrite of a lazy conn that has no conn
+// of package net yet (one made meanwhile shares the socket).
 func (c *conn) lazyShutdown(write bool) error {
 	how := syscall.SHUT_RD
 	if write {
 		how = syscall.SHUT_WR
-	}
-	if p := c.lz.nc.Load(); p != nil {
-		if s, ok := (*p).(interface{ CloseWrite() error }); ok && how == syscall.SHUT_WR {
-			return s.CloseWrite()
-		}
-		if s, ok := (*p).(interface{ CloseRead() error }); ok && how == syscall.SHUT_RD {
-			return s.CloseRead()
-		}
 	}
 	if c.lz.closed.Load() {
 		return c.opError("close", net.ErrClosed)

@@ -356,15 +356,11 @@ func TestSocket_RingDialKilled(t *testing.T) {
 	var dialErr error
 	var ended, killed bool
 	err := run(t, h, func() error {
-		// A conn first, so that the hub's ring is set up before the count.
-		ln, err := s.Listen("tcp", "127.0.0.1:0")
+		ln, err := listenWarm(s)
 		if err != nil {
 			return err
 		}
 		defer ln.Close()
-		if err := acceptEcho(s, ln); err != nil {
-			return err
-		}
 		before, _ = openFDs()
 		d := green.Spawn(func() error { _, dialErr = s.Dial("tcp", addr); return dialErr })
 		green.Sleep(50 * time.Millisecond)
