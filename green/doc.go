@@ -210,7 +210,8 @@
 // # Scheduling
 //
 // Runnable greenlets run in FIFO order, in rounds: what becomes runnable
-// during a round waits for the next one. A raw Switch hands control to its
+// during a round waits for the next one, with one exception, the woken
+// greenlet that runs next (below). A raw Switch hands control to its
 // target at once. Between rounds the hub takes messages from outside
 // goroutines, starts new greenlets (at most Options.StartBatch at a time,
 // 256 by default, in spawn order) and fires due timers, in deadline order
@@ -240,6 +241,21 @@
 // expect. Options.StackSize grows each greenlet's stack to a size before
 // it runs, for greenlets known to go deep.
 //
+// A greenlet that wakes exactly one other during its turn (sets an Event
+// one greenlet waits on, writes to a conn one greenlet reads, unlocks a
+// Lock with one waiter) and then waits or ends hands the hub to that one:
+// it runs next, ahead of the run queue, as Go's scheduler runs a goroutine
+// readied by the one that blocks (its runnext). A request and its reply
+// then run as a unit while both stacks are still in the CPU's caches,
+// instead of each waiting behind every other runnable greenlet: with ten
+// thousand greenlets in ping-pong pairs this is about 1.5 times the round
+// trips per second. A greenlet that wakes two or more queues them all, in
+// order, so a broadcast keeps FIFO order; one that yields queues the one
+// it woke ahead of itself. Wakes by the hub (timers, the inbox, the
+// socket module's poller) are queued as ever. After 64 greenlets run this
+// way in a row the hub picks from its queues again, which bounds how much
+// longer than a plain round a runnable greenlet can wait.
+//
 // Switching costs one or two coroutine switches (runtime.coroswitch, through
 // iter.Pull) and no allocation or lock: the greenlet the hub's goroutine
 // resumed runs the scheduler on its own stack when it waits, so a hand-off
@@ -251,10 +267,11 @@
 // What each policy guarantees:
 //
 //   - [FIFO] (the default): the rounds above. A Yield lets every other
-//     runnable greenlet run exactly once before the caller resumes, and a
-//     woken greenlet runs within the next round: no greenlet that stays
-//     runnable waits for more than a round. The schedule ignores the seed:
-//     one program, one order.
+//     runnable greenlet run before the caller resumes (each at least once:
+//     a pair that wakes each other may take up to 64 turns in a row, see
+//     above), and a woken greenlet runs within the next round: no greenlet
+//     that stays runnable waits for more than a round. The schedule ignores
+//     the seed: one program, one order.
 //   - [Random]: at every switch, the hub picks uniformly, from
 //     Schedule.Seed, among all runnable greenlets, those not yet started
 //     included (they start when picked). A Yield is one more choice: the

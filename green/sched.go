@@ -33,8 +33,9 @@ func (g *Greenlet) sleepFor(d time.Duration) error {
 	return g.park("sleep")
 }
 
-// Yield lets every other runnable greenlet of h run once before the caller
-// resumes, as gevent's sleep(0). Called from outside a greenlet of h it is
+// Yield lets every other runnable greenlet of h run before the caller
+// resumes, as gevent's sleep(0) (each once, unless greenlets it wakes hand
+// the hub on: see the package doc, # Scheduling). Called from outside a greenlet of h it is
 // runtime.Gosched. A pending Timeout or kill unwinds here.
 func (h *Hub) Yield() {
 	c := h.current()
@@ -56,6 +57,8 @@ func (g *Greenlet) yield() error {
 	if h.watch {
 		h.watchYield(g)
 	}
+	h.flushNext() // woken before the yield: ahead of the yielder, as FIFO has it
+	h.woke = 2
 	h.runq.push(g)
 	g.giveUp()
 	if err := g.resumed(); err != nil {

@@ -36,8 +36,15 @@ func (h *Hub) startTimeout(g *Greenlet, d time.Duration, err error) *timeout {
 		te.t = t
 	}
 	t.t = timer{idx: -1, f: func() { h.fireTimeout(g, err) }}
-	h.addTimer(&t.t, h.after(d))
 	g.ext().timeouts = append(g.x.timeouts, t)
+	if d <= 0 {
+		// Expired already: g's next wait ends at once, whatever else
+		// is runnable (a timer due now would fire only after the hub
+		// ran the greenlet g woke last, see ready).
+		h.fireTimeout(g, err)
+		return t
+	}
+	h.addTimer(&t.t, h.after(d))
 	return t
 }
 
