@@ -465,6 +465,13 @@ func (h *Hub) resume(g, self *Greenlet) {
 	w := g.w
 	w.next()
 	h.inSlice = false
+	if g.state == stDead {
+		// Its joiners (or whoever its end woke) wait their turn: a
+		// greenlet joining many in turn would otherwise be woken, and
+		// park on the next, once per greenlet, where FIFO's round lets
+		// the others end first and its Joins return at once.
+		h.flushNext()
+	}
 	if self == nil {
 		h.runner = nil
 	}
@@ -542,7 +549,7 @@ func (h *Hub) trimWorkers(keep int) {
 //
 // The first greenlet the running one wakes in its slice is kept in next
 // rather than queued: if it stays the only one, it runs as soon as the
-// running greenlet waits or ends, ahead of the run queue, as Go's scheduler
+// running greenlet waits, ahead of the run queue, as Go's scheduler
 // runs a goroutine readied by the one that blocks (its runnext). A pair that
 // wakes each other and waits (a request and its reply, a lock passed back
 // and forth) then runs as a unit while its stacks are in the CPU's caches,

@@ -132,3 +132,25 @@ func TestSchedule_WakesKeepFIFOOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "woke two x w1 w2 woke one y w3 main", strings.Join(log, " "))
 }
+
+// A greenlet that ends queues the one its end woke (a joiner) behind what
+// was runnable already: a loop of Joins then finds the greenlets that
+// ended in the same round ended, instead of being woken once per greenlet.
+func TestSchedule_EndQueuesJoiner(t *testing.T) {
+	h := schedHub(t, green.Schedule{}, nil)
+	var log []string
+	err := run(t, h, func() error {
+		a := green.Spawn(func() error { green.Sleep(time.Second); log = append(log, "a ends"); return nil })
+		b := green.Spawn(func() error { green.Sleep(time.Second); log = append(log, "b ends"); return nil })
+		if err := a.Join(); err != nil {
+			return err
+		}
+		log = append(log, "joined a")
+		if !b.Ready() {
+			log = append(log, "b still running")
+		}
+		return b.Join()
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "a ends b ends joined a", strings.Join(log, " "))
+}

@@ -34,7 +34,7 @@ const want = `== Lock
    3.0s worker 1 in (0 permits left)
    4.0s worker 2 in (0 permits left)
    4.0s worker 3 in (0 permits left)
-   5.0s worker 4 in (0 permits left)
+   5.0s worker 4 in (1 permits left)
 == BoundedSemaphore
    6.0s release above the bound: panic "green: BoundedSemaphore released more times than it was acquired"
 == Event
