@@ -40,7 +40,7 @@ func TestScenario_SameSeedSameOutput(t *testing.T) {
 func TestBench_PrintsEveryKey(t *testing.T) {
 	var out strings.Builder
 	require.NoError(t, simnet.Bench(&out, simnet.BenchConfig{Clients: 20, Rounds: 3, Events: 1000, Idle: 20}))
-	for _, key := range []string{"sim_roundtrips_per_s", "loopback_roundtrips_per_s", "sim_synctest_roundtrips_per_s",
+	for _, key := range []string{"sim_roundtrips_per_s", "sim_cold_roundtrips_per_s", "loopback_roundtrips_per_s", "sim_synctest_roundtrips_per_s",
 		"sim_timer_events_per_s", "synctest_time_jumps_per_s", "sim_idle_conn_bytes", "loopback_idle_conn_bytes"} {
 		assert.Regexp(t, regexp.MustCompile(`(?m)^`+key+`=\d+\b`), out.String())
 	}

@@ -41,6 +41,10 @@ const echoMsg = "the quick brown fox jumps over the lazy dog\n" // 44 bytes
 //     virtual hub): Clients clients on host "client", all dialing at once,
 //     each doing Rounds round trips of 44 bytes with its own greenlet on
 //     host "server"; wall time from the first dial to the last close.
+//     Each echo below is run twice and the second run measured, as go test
+//     -bench measures after a first run: the first run in a process also
+//     makes its greenlets' coroutines and grows the heap from nothing.
+//     sim_cold_roundtrips_per_s is the first run's figure.
 //   - loopback_roundtrips_per_s: the same echo over real loopback TCP
 //     sockets with plain goroutines and package net (the fastest Go baseline),
 //     at most loopback_conns_at_once clients connected at a time (the
@@ -93,6 +97,11 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	}
 	cpu()
 	d, err := simEcho(cfg.Clients, cfg.Rounds)
+	if err != nil {
+		return fmt.Errorf("sim echo: %w", err)
+	}
+	fmt.Fprintf(out, "sim_cold_roundtrips_per_s=%s sim_cold_roundtrips_per_cpu_s=%s\n", rate(n, d), rate(n, cpu()))
+	d, err = simEcho(cfg.Clients, cfg.Rounds)
 	if cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -102,6 +111,9 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	fmt.Fprintf(out, "sim_roundtrips_per_s=%s sim_roundtrips_per_cpu_s=%s\n", rate(n, d), rate(n, cpu()))
 
 	atOnce := min(cfg.Clients, 1000)
+	if _, err := loopbackEcho(cfg.Clients, cfg.Rounds, atOnce); err != nil {
+		return fmt.Errorf("loopback echo: %w", err)
+	}
 	cpu()
 	d, err = loopbackEcho(cfg.Clients, cfg.Rounds, atOnce)
 	if err != nil {
@@ -109,6 +121,10 @@ func Bench(out io.Writer, cfg BenchConfig) error {
 	}
 	fmt.Fprintf(out, "loopback_roundtrips_per_s=%s loopback_roundtrips_per_cpu_s=%s loopback_conns_at_once=%d\n", rate(n, d), rate(n, cpu()), atOnce)
 
+	if _, err := synctestEcho(cfg.Clients, cfg.Rounds); err != nil {
+		return fmt.Errorf("synctest echo: %w", err)
+	}
+	cpu()
 	d, err = synctestEcho(cfg.Clients, cfg.Rounds)
 	if err != nil {
 		return fmt.Errorf("synctest echo: %w", err)
