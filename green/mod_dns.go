@@ -60,7 +60,10 @@ func (k ResolverKind) String() string {
 // DNS is a value; its resolver is built per lookup, which costs little.
 // Lookups under a context take their deadline from it on the wall clock,
 // as *net.Resolver does: give them contexts of real time (not those of
-// Time on a virtual-time hub).
+// Time on a virtual-time hub). A lookup under a context that has already
+// ended sends no query and fails with *net.Resolver's error for it (a
+// *net.DNSError that errors.Is the context's error); *net.Resolver itself
+// would query anyway and might return the answer instead.
 type DNS struct {
 	Resolver ResolverKind
 	Net      *net.Resolver // ThreadResolver: the resolver; nil means net.DefaultResolver
@@ -93,6 +96,14 @@ func lookup[T any](ctx context.Context, d DNS, name string, fn func(ctx context.
 		panic("green: DNS lookup of " + strconv.Quote(name) + " with a nil context")
 	}
 	r := d.resolver()
+	if err := ctx.Err(); err != nil {
+		// *net.Resolver runs the lookup anyway, under a context of its
+		// own, and returns whichever of the answer and ctx's end its
+		// select picks: an answer already there (a fast or simulated
+		// name server) wins half the time. A done context fails at once.
+		var zero T
+		return zero, doneDNSError(err, name)
+	}
 	h := callerHub()
 	if h == nil {
 		return fn(ctx, r)
@@ -121,6 +132,17 @@ func lookup[T any](ctx context.Context, d DNS, name string, fn func(ctx context.
 		return zero, &net.DNSError{Err: werr.Error(), Name: name, IsTimeout: isTimeout(werr), UnwrapErr: werr}
 	}
 	return v, err
+}
+
+// doneDNSError is the error *net.Resolver gives a lookup whose context
+// ended (err is ctx.Err()): the same text, IsTimeout for a deadline, and
+// errors.Is the context's error.
+func doneDNSError(err error, name string) *net.DNSError {
+	msg := "operation was canceled"
+	if err == context.DeadlineExceeded {
+		msg = "i/o timeout"
+	}
+	return &net.DNSError{Err: msg, Name: name, IsTimeout: err == context.DeadlineExceeded, UnwrapErr: err}
 }
 
 func isTimeout(err error) bool {

@@ -232,3 +232,51 @@ func TestDNS_ThreadLookupUsesPool(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"worker freed", "lookup done"}, log)
 }
+
+// A lookup under a context that has ended fails at once with the context's
+// error and sends no query, from a greenlet and from a goroutine. (Package
+// net's resolver would send it, and return the answer instead of the
+// context's error whenever the answer was there first.)
+func TestDNS_DoneContextSendsNoQuery(t *testing.T) {
+	ctxs := []struct {
+		name    string
+		ctx     func() (context.Context, context.CancelFunc)
+		want    error
+		timeout bool
+	}{
+		{"canceled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}, context.Canceled, false},
+		{"expired", func() (context.Context, context.CancelFunc) {
+			return context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		}, context.DeadlineExceeded, true},
+	}
+	for _, kind := range resolverKinds {
+		for _, c := range ctxs {
+			t.Run(kind.String()+"/"+c.name, func(t *testing.T) {
+				h := newHub(t, green.Options{})
+				dns, sock := gatedDNS(t, kind)
+				check := func(err error) {
+					var e *net.DNSError
+					if assert.ErrorAs(t, err, &e) {
+						assert.Equal(t, unknownDNSName, e.Name)
+						assert.Equal(t, c.timeout, e.IsTimeout, "IsTimeout of %v", err)
+					}
+					assert.ErrorIs(t, err, c.want)
+				}
+				ctx, cancel := c.ctx()
+				defer cancel()
+				_, err := dns.LookupIP(ctx, "ip4", unknownDNSName)
+				check(err)
+				require.NoError(t, run(t, h, func() error {
+					_, err := dns.LookupHost(ctx, unknownDNSName)
+					check(err)
+					return nil
+				}))
+				assert.Zero(t, sock.dials.Load(), "queries sent under a done context")
+			})
+		}
+	}
+}
