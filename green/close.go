@@ -77,6 +77,7 @@ func (h *Hub) shutdown() bool {
 	if h.uring != nil {
 		h.uring.shut()
 	}
+	shutPoller(h)
 	removeHub(h)
 	return true
 }

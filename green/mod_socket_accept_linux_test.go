@@ -160,3 +160,80 @@ func acceptEcho(s green.Socket, ln net.Listener) error {
 	_, err = d.Read(b)
 	return err
 }
+
+// anonFDs counts the process's open descriptors of an anonymous inode
+// kind: "[eventpoll]", "[io_uring]", "[eventfd]".
+func anonFDs(kind string) (int, error) {
+	ents, err := os.ReadDir("/proc/self/fd")
+	n := 0
+	for _, e := range ents {
+		if link, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && link == "anon_inode:"+kind {
+			n++
+		}
+	}
+	return n, err
+}
+
+// When Close returns, a hub's poller has closed its descriptors: the epoll
+// instance (epoll), the ring and its eventfd (io_uring). Not a moment
+// later: a test (or a program) that counts descriptors, or sets a limit at
+// the lowest free one, must not see them close under it.
+func TestSocket_CloseClosesPollerDescriptors(t *testing.T) {
+	if _, err := openFDs(); err != nil {
+		t.Skip("no /proc/self/fd:", err)
+	}
+	kinds := []string{"[eventpoll]", "[io_uring]", "[eventfd]"}
+	count := func() map[string]int {
+		m := map[string]int{}
+		for _, k := range kinds {
+			n, err := anonFDs(k)
+			require.NoError(t, err)
+			m[k] = n
+		}
+		return m
+	}
+	for _, p := range []string{green.PollerEpoll, green.PollerIOURing} {
+		t.Run(p, func(t *testing.T) {
+			if p == green.PollerIOURing {
+				uringOrSkip(t)
+			}
+			before := count()
+			h := green.New(green.Options{Poller: p})
+			s := green.Socket{Hub: h}
+			var during map[string]int
+			err := h.Run(func() error {
+				ln, err := listenWarm(s)
+				if err != nil {
+					return err
+				}
+				defer ln.Close()
+				d, c, closeAll, err := pairOn(s, ln)
+				if err != nil {
+					return err
+				}
+				defer closeAll()
+				// A read that has to wait: the poller is made for it.
+				reader := green.Spawn(func() error {
+					_, err := c.Read(make([]byte, 1))
+					return err
+				})
+				green.Sleep(10 * time.Millisecond)
+				during = count()
+				if _, err := d.Write([]byte{1}); err != nil {
+					return err
+				}
+				return reader.Join()
+			})
+			h.Close()
+			require.NoError(t, err)
+			after := count()
+			switch p {
+			case green.PollerEpoll:
+				assert.Greater(t, during["[eventpoll]"], before["[eventpoll]"], "the hub's epoll instance, while it runs")
+			case green.PollerIOURing:
+				assert.Greater(t, during["[io_uring]"], before["[io_uring]"], "the hub's ring, while it runs")
+			}
+			assert.Equal(t, before, after, "descriptors open before the hub and once Close has returned")
+		})
+	}
+}

@@ -39,6 +39,9 @@ func (*uringRing) round() {}
 func (*uringRing) idle()  {}
 func (*uringRing) shut()  {}
 
+// shutPoller has no poller to end here.
+func shutPoller(*Hub) {}
+
 type uringFd struct{}
 
 func adoptForRing(*Hub, net.Conn, *os.File) bool { return false }

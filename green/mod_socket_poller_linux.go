@@ -31,8 +31,9 @@ import (
 type poller struct {
 	h    *Hub
 	epfd int
-	f    *os.File        // owns epfd; closed when the hub has closed
+	f    *os.File        // owns epfd; closed as the hub shuts down (shutPoller)
 	rc   syscall.RawConn // f's, to wait for events on Go's netpoller
+	done chan struct{}   // closed when loop has returned, and so f's descriptor is closed
 
 	// Hub-only.
 	slots []*pollSlot // by index, as registered in epoll
@@ -80,14 +81,24 @@ func pollerOf(h *Hub) *poller {
 		f.Close()
 		return nil
 	}
-	p := &poller{h: h, epfd: epfd, f: f, rc: rc}
+	p := &poller{h: h, epfd: epfd, f: f, rc: rc, done: make(chan struct{})}
 	pollers.Store(h, p)
 	go p.loop()
-	go func() {
-		<-h.done
-		f.Close() // ends the loop's wait
-	}()
 	return p
+}
+
+// shutPoller ends h's poller, if it has one, as the hub shuts down: when
+// Close returns, the epoll descriptor is closed. Closing f ends the loop's
+// wait, but the descriptor itself is closed only once that wait has
+// returned (f's last reference): so this waits for the loop. Hub context.
+func shutPoller(h *Hub) {
+	v, ok := pollers.LoadAndDelete(h)
+	if !ok {
+		return
+	}
+	p := v.(*poller)
+	p.f.Close()
+	<-p.done
 }
 
 // register adds fd to p, edge-triggered, and returns its slot. Hub
@@ -117,7 +128,8 @@ func (p *poller) register(fd int) (*pollSlot, error) {
 // loop is the poller's goroutine: it waits for events and posts them to the
 // hub in batches, until the hub has closed.
 func (p *poller) loop() {
-	defer pollers.Delete(p.h)
+	defer close(p.done)
+	defer p.f.Close() // ended by shutPoller, or by a post the closed hub refused
 	events := make([]syscall.EpollEvent, 512)
 	var n int
 	get := func(fd uintptr) bool {
