@@ -77,7 +77,11 @@ func (h *Hub) runnable() int {
 	if h.ex != nil {
 		return h.ex.runnable(h)
 	}
-	return h.runq.len() + h.startq.len()
+	n := h.runq.len() + h.startq.len()
+	if h.next != nil {
+		n++ // woken, to run next (see ready)
+	}
+	return n
 }
 
 // steps is Stats.Steps. Hub context.

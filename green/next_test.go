@@ -154,3 +154,18 @@ func TestSchedule_EndQueuesJoiner(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "a ends b ends joined a", strings.Join(log, " "))
 }
+
+// Stats counts a greenlet woken to run next among the runnable.
+func TestSchedule_WokenCountsAsRunnable(t *testing.T) {
+	h := schedHub(t, green.Schedule{}, nil)
+	err := run(t, h, func() error {
+		var w green.Waiter
+		g := green.Spawn(func() error { return w.Wait() })
+		green.Sleep(time.Second) // g waits
+		assert.Equal(t, 0, h.Stats().Runnable)
+		w.Wake()
+		assert.Equal(t, 1, h.Stats().Runnable, "after waking one greenlet")
+		return g.Join()
+	})
+	require.NoError(t, err)
+}
