@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -235,5 +236,59 @@ func TestSocket_CloseClosesPollerDescriptors(t *testing.T) {
 			}
 			assert.Equal(t, before, after, "descriptors open before the hub and once Close has returned")
 		})
+	}
+}
+
+// A greenlet waiting in Write for room sees a write deadline set meanwhile
+// by another, on either poller, on a conn dialed to an address (lazy on
+// io_uring) and on one dialed by name (a conn of package net, adopted by
+// the ring).
+func TestSocket_DeadlineChangeWakesWriter(t *testing.T) {
+	for _, p := range []string{green.PollerEpoll, green.PollerIOURing} {
+		for _, byName := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/byName=%v", p, byName), func(t *testing.T) {
+				if p == green.PollerIOURing {
+					uringOrSkip(t)
+				}
+				h := newHub(t, green.Options{Poller: p})
+				s := green.Socket{Hub: h}
+				err := run(t, h, func() error {
+					ln, err := s.Listen("tcp", "127.0.0.1:0")
+					if err != nil {
+						return err
+					}
+					defer ln.Close()
+					addr := ln.Addr().String()
+					if byName {
+						addr = "localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+					}
+					c, err := s.Dial("tcp", addr)
+					if err != nil {
+						return err
+					}
+					defer c.Close()
+					acc, err := ln.Accept()
+					if err != nil {
+						return err
+					}
+					defer acc.Close() // never read: c's writes fill both buffers
+					w := green.Spawn(func() error {
+						big := make([]byte, 1<<20)
+						for {
+							if _, err := c.Write(big); err != nil {
+								return err
+							}
+						}
+					})
+					green.Sleep(50 * time.Millisecond) // w waits for room, with no deadline
+					require.False(t, w.Ready(), "the writer did not fill the buffers")
+					c.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
+					err = w.JoinTimeout(5 * time.Second)
+					assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
+					return nil
+				})
+				require.NoError(t, err)
+			})
+		}
 	}
 }

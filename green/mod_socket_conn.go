@@ -342,7 +342,9 @@ func (c *conn) SetWriteDeadline(t time.Time) error {
 		c.wakeSlot() // a send in flight looks at the new deadline
 		return err
 	}
-	return c.Conn.SetWriteDeadline(t) // a Write off the hub sees it (writeOp)
+	err := c.Conn.SetWriteDeadline(t) // a Write off the hub sees it (writeOp)
+	c.wakeURing()                     // a send in flight on the ring looks at the new deadline
+	return err
 }
 
 // Close copies net.Conn's Close, and wakes the greenlets waiting on c.

@@ -28,6 +28,7 @@ func (*pollSlot) wait(*Greenlet, int64, string) error { return nil }
 func (*pollable) slotFor(*Greenlet) (*pollSlot, bool) { return nil, false }
 func (*pollable) closeSlot()                          {}
 func (*pollable) wakeSlot()                           {}
+func (*pollable) wakeURing()                          {}
 
 // acceptOnce is never called here (no fast path).
 func (op *acceptOp) acceptOnce(uintptr) { op.fd, op.errno = -1, syscall.EAGAIN }
