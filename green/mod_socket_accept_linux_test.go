@@ -262,16 +262,11 @@ func TestSocket_DeadlineChangeWakesWriter(t *testing.T) {
 					if byName {
 						addr = "localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 					}
-					c, err := s.Dial("tcp", addr)
+					c, _, closeAll, err := pairAt(s, ln, addr) // the accepted end is never read
 					if err != nil {
 						return err
 					}
-					defer c.Close()
-					acc, err := ln.Accept()
-					if err != nil {
-						return err
-					}
-					defer acc.Close() // never read: c's writes fill both buffers
+					defer closeAll()
 					w := green.Spawn(func() error {
 						big := make([]byte, 1<<20)
 						for {

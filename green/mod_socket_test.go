@@ -569,7 +569,12 @@ func connPair(s green.Socket) (c, acc net.Conn, closeAll func(), err error) {
 // pairOn dials ln through s and accepts the conn: both ends, and a func that
 // closes them.
 func pairOn(s green.Socket, ln net.Listener) (c, acc net.Conn, closeAll func(), err error) {
-	if c, err = s.Dial("tcp", ln.Addr().String()); err != nil {
+	return pairAt(s, ln, ln.Addr().String())
+}
+
+// pairAt is pairOn dialing addr, an address of ln ("localhost:port", say).
+func pairAt(s green.Socket, ln net.Listener, addr string) (c, acc net.Conn, closeAll func(), err error) {
+	if c, err = s.Dial("tcp", addr); err != nil {
 		return nil, nil, nil, err
 	}
 	if acc, err = ln.Accept(); err != nil {
