@@ -241,22 +241,22 @@
 // expect. Options.StackSize grows each greenlet's stack to a size before
 // it runs, for greenlets known to go deep.
 //
-// A greenlet that wakes exactly one other during its turn (sets an Event
-// one greenlet waits on, writes to a conn one greenlet reads, unlocks a
-// Lock with one waiter) and then waits hands the hub to that one:
-// it runs next, ahead of the run queue, as Go's scheduler runs a goroutine
-// readied by the one that blocks (its runnext). A request and its reply
-// then run as a unit while both stacks are still in the CPU's caches,
-// instead of each waiting behind every other runnable greenlet: green/sim's
-// echo of ten thousand clients (twenty thousand greenlets in request and
-// reply pairs) does about 1.7 times the round trips per second (see the
-// README). A greenlet that wakes two or more queues them all, in
-// order, so a broadcast keeps FIFO order; one that yields queues the one
-// it woke ahead of itself; one that ends queues what its end woke (a loop
-// of Joins then finds the greenlets that ended in the same round ended). Wakes by the hub (timers, the inbox, the
-// socket module's poller) are queued as ever. After 64 greenlets run this
-// way in a row the hub picks from its queues again, which bounds how much
-// longer than a plain round a runnable greenlet can wait.
+// A greenlet that wakes exactly one other during its turn (sets an Event one
+// greenlet waits on, writes to a conn one greenlet reads, unlocks a Lock
+// with one waiter) and then waits hands the hub to that one: it runs next,
+// ahead of the run queue, as Go's scheduler runs a goroutine readied by the
+// one that blocks (its runnext). A request and its reply then run as a unit
+// while both stacks are still in the CPU's caches, instead of each waiting
+// behind every other runnable greenlet: green/sim's echo of ten thousand
+// clients (twenty thousand greenlets in request and reply pairs) does about
+// 1.7 times the round trips per second (see the README). A greenlet that
+// wakes two or more queues them all, in order, so a broadcast keeps FIFO
+// order; one that yields queues the one it woke ahead of itself; one that
+// ends queues what its end woke (a loop of Joins then finds the greenlets
+// that ended in the same round ended). Wakes by the hub (timers, the inbox,
+// the socket module's poller) are queued as ever. After 64 greenlets run
+// this way in a row the hub picks from its queues again, which bounds how
+// much longer than a plain round a runnable greenlet can wait.
 //
 // Switching costs one or two coroutine switches (runtime.coroswitch, through
 // iter.Pull) and no allocation or lock: the greenlet the hub's goroutine

@@ -34,9 +34,10 @@ func (g *Greenlet) sleepFor(d time.Duration) error {
 }
 
 // Yield lets every other runnable greenlet of h run before the caller
-// resumes, as gevent's sleep(0) (each once, unless greenlets it wakes hand
-// the hub on: see the package doc, # Scheduling). Called from outside a greenlet of h it is
-// runtime.Gosched. A pending Timeout or kill unwinds here.
+// resumes, as gevent's sleep(0): each at least once (a pair that wakes
+// each other may take several turns, see the package doc, # Scheduling).
+// Called from outside a greenlet of h it is runtime.Gosched. A pending
+// Timeout or kill unwinds here.
 func (h *Hub) Yield() {
 	c := h.current()
 	if c == nil {
@@ -58,7 +59,6 @@ func (g *Greenlet) yield() error {
 		h.watchYield(g)
 	}
 	h.flushNext() // woken before the yield: ahead of the yielder, as FIFO has it
-	h.woke = 2
 	h.runq.push(g)
 	g.giveUp()
 	if err := g.resumed(); err != nil {
