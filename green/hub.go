@@ -114,8 +114,7 @@ type Hub struct {
 	startq  waitq      // spawned greenlets not yet started, FIFO; a kill unlinks one (see kill)
 	direct  *Greenlet  // resume before the queues (raw Switch hand-off)
 	next    *Greenlet  // the one greenlet the running one woke, to run after it (see ready)
-	woke    int        // greenlets the running one woke in this slice, up to 2
-	inSlice bool       // a greenlet's slice is running: its wakes may set next
+	slice   slice      // what the running greenlet's wakes did so far
 	nexts   int        // greenlets run from next since the last pick from the queues
 	runner  *Greenlet  // the greenlet running the scheduler, if any (see giveUp)
 	round   int        // run-queue entries left in this round
@@ -331,11 +330,13 @@ func (g *Greenlet) giveUp() {
 // and PCT the explorer's choice among every runnable greenlet, new ones
 // included, replaces the pop from the run queue and the batch of starts.
 func (h *Hub) schedule(self *Greenlet) {
-	h.inSlice = false
+	h.slice = sliceNone
 	for {
 		if g := h.direct; g != nil {
 			h.direct = nil
-			h.flushNext()
+			if h.next != nil {
+				h.flushNext()
+			}
 			h.nexts = 0
 			if g == self {
 				h.cont(self)
@@ -361,9 +362,9 @@ func (h *Hub) schedule(self *Greenlet) {
 			}
 			h.runq.push(g) // the chain is long enough: g waits its turn
 		}
-		h.nexts = 0
 		if h.round > 0 {
 			h.round--
+			h.nexts = 0
 			var g *Greenlet
 			if h.ex == nil {
 				g = h.runq.pop()
@@ -388,6 +389,7 @@ func (h *Hub) schedule(self *Greenlet) {
 		if h.wantPub.Load() {
 			h.publish()
 		}
+		h.nexts = 0
 		for k := h.opts.StartBatch; h.ex == nil && k > 0 && h.startq.len() > 0 && h.direct == nil && h.next == nil && !h.deferStarts(); k-- {
 			// Every entry is new: a greenlet killed before its start
 			// has left the queue (see kill), so none uses up the batch.
@@ -464,8 +466,8 @@ func (h *Hub) resume(g, self *Greenlet) {
 	raceReleaseHub(h)
 	w := g.w
 	w.next()
-	h.inSlice = false
-	if g.state == stDead {
+	h.slice = sliceNone
+	if g.state == stDead && h.next != nil {
 		// Its joiners (or whoever its end woke) wait their turn: a
 		// greenlet joining many in turn would otherwise be woken, and
 		// park on the next, once per greenlet, where FIFO's round lets
@@ -565,28 +567,41 @@ func (h *Hub) ready(g *Greenlet) {
 	if h.tr != nil {
 		h.traceWake(g)
 	}
-	if h.inSlice && h.acting == actNone && h.ex == nil {
-		switch h.woke {
-		case 0:
-			h.woke, h.next = 1, g
+	if h.slice != sliceNone && h.acting == actNone && h.ex == nil {
+		switch h.slice {
+		case sliceRuns:
+			h.slice, h.next = sliceWokeOne, g
 			return
-		case 1:
-			h.woke = 2
+		case sliceWokeOne:
+			h.slice = sliceWokeMore
 			h.flushNext()
 		}
 	}
 	h.runq.push(g)
 }
 
+// slice is what the greenlet running now has woken in its turn.
+type slice uint8
+
+const (
+	sliceNone     slice = iota // no greenlet runs (the scheduler, the hub's own work)
+	sliceRuns                  // a greenlet runs and has woken none
+	sliceWokeOne               // it woke one, kept in next
+	sliceWokeMore              // it woke more: all queued
+)
+
 // startSlice notes that a greenlet is about to run: its wakes may set next.
 // A next left from an earlier slice (the scheduler ran something else
 // first) is queued, never dropped.
 func (h *Hub) startSlice() {
-	h.flushNext()
-	h.inSlice, h.woke = true, 0
+	if h.next != nil {
+		h.flushNext()
+	}
+	h.slice = sliceRuns
 }
 
-// flushNext queues next, in the place its wake had.
+// flushNext queues next, in the place its wake had. Callers on the switch
+// path look at next first: this call is the rare case.
 func (h *Hub) flushNext() {
 	if g := h.next; g != nil {
 		h.next = nil

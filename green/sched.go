@@ -58,7 +58,9 @@ func (g *Greenlet) yield() error {
 	if h.watch {
 		h.watchYield(g)
 	}
-	h.flushNext() // woken before the yield: ahead of the yielder, as FIFO has it
+	if h.next != nil {
+		h.flushNext() // woken before the yield: ahead of the yielder, as FIFO has it
+	}
 	h.runq.push(g)
 	g.giveUp()
 	if err := g.resumed(); err != nil {
