@@ -248,8 +248,8 @@
 // one that blocks (its runnext). A request and its reply then run as a unit
 // while both stacks are still in the CPU's caches, instead of each waiting
 // behind every other runnable greenlet: green/sim's echo of ten thousand
-// clients (twenty thousand greenlets in request and reply pairs) does about
-// 1.7 times the round trips per second (see the README). A greenlet that
+// clients (twenty thousand greenlets in request and reply pairs) does 1.5
+// to 1.7 times the round trips per second (see the README). A greenlet that
 // wakes two or more queues them all, in order, so a broadcast keeps FIFO
 // order; one that yields queues the one it woke ahead of itself; one that
 // ends queues what its end woke (a loop of Joins then finds the greenlets
