@@ -38,7 +38,8 @@
 // of the following; only these switch to another greenlet:
 //
 //   - Sleep (any duration) and Yield. Yield, like gevent's sleep(0), lets
-//     every other runnable greenlet run once before the caller resumes.
+//     every other runnable greenlet run before the caller resumes (see
+//     # Scheduling).
 //   - Greenlet.Join, JoinTimeout, Kill and KillTimeout (unless the greenlet
 //     has already ended), JoinAll, Wait, IWait.
 //   - Event.Wait, AsyncResult.Get and Wait (unless set), and their Timeout
