@@ -184,25 +184,28 @@ func TestSocket_CloseClosesPollerDescriptors(t *testing.T) {
 		t.Skip("no /proc/self/fd:", err)
 	}
 	kinds := []string{"[eventpoll]", "[io_uring]", "[eventfd]"}
-	count := func() map[string]int {
+	count := func() (map[string]int, error) {
 		m := map[string]int{}
 		for _, k := range kinds {
 			n, err := anonFDs(k)
-			require.NoError(t, err)
+			if err != nil {
+				return nil, err
+			}
 			m[k] = n
 		}
-		return m
+		return m, nil
 	}
 	for _, p := range []string{green.PollerEpoll, green.PollerIOURing} {
 		t.Run(p, func(t *testing.T) {
 			if p == green.PollerIOURing {
 				uringOrSkip(t)
 			}
-			before := count()
-			h := green.New(green.Options{Poller: p})
+			before, err := count()
+			require.NoError(t, err)
+			h := green.New(green.Options{Poller: p, MaxBlockingTime: -1})
 			s := green.Socket{Hub: h}
 			var during map[string]int
-			err := h.Run(func() error {
+			err = run(t, h, func() error {
 				ln, err := listenWarm(s)
 				if err != nil {
 					return err
@@ -219,15 +222,18 @@ func TestSocket_CloseClosesPollerDescriptors(t *testing.T) {
 					return err
 				})
 				green.Sleep(10 * time.Millisecond)
-				during = count()
+				if during, err = count(); err != nil {
+					return err
+				}
 				if _, err := d.Write([]byte{1}); err != nil {
 					return err
 				}
 				return reader.Join()
 			})
-			h.Close()
+			closeHub(t, h)
 			require.NoError(t, err)
-			after := count()
+			after, err := count()
+			require.NoError(t, err)
 			switch p {
 			case green.PollerEpoll:
 				assert.Greater(t, during["[eventpoll]"], before["[eventpoll]"], "the hub's epoll instance, while it runs")
@@ -276,7 +282,9 @@ func TestSocket_DeadlineChangeWakesWriter(t *testing.T) {
 						}
 					})
 					green.Sleep(50 * time.Millisecond) // w waits for room, with no deadline
-					require.False(t, w.Ready(), "the writer did not fill the buffers")
+					if w.Ready() {
+						return fmt.Errorf("the writer ended before the deadline was set: %v", w.Err())
+					}
 					c.SetWriteDeadline(time.Now().Add(10 * time.Millisecond))
 					err = w.JoinTimeout(5 * time.Second)
 					assert.ErrorIs(t, err, os.ErrDeadlineExceeded)
