@@ -1,6 +1,7 @@
 package green_test
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -294,4 +295,32 @@ func TestSocket_DeadlineChangeWakesWriter(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A deadline that passes while a greenlet waits in Read or Write on the ring
+// ends the wait with os.ErrDeadlineExceeded, also when nothing else on the
+// hub runs (the hub idles until then: the cancel must be submitted).
+func TestSocket_RingDeadlineFires(t *testing.T) {
+	uringOrSkip(t)
+	h := newHub(t, green.Options{Poller: green.PollerIOURing})
+	s := green.Socket{Hub: h}
+	err := run(t, h, func() error {
+		c, _, closeAll, err := connPair(s)
+		if err != nil {
+			return err
+		}
+		defer closeAll()
+		c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+		_, err = c.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "Read")
+		c.SetWriteDeadline(time.Now().Add(20 * time.Millisecond))
+		big := make([]byte, 1<<20)
+		for err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
+			if _, err = c.Write(big); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/greenshim/greenshim/green"
 )
@@ -14,18 +15,20 @@ import (
 // clients at once; ns/op is per round trip. "fast" is the design in use
 // (non-blocking system calls on the greenlet, readiness waits off the hub);
 // "native" runs package net's blocking calls off the hub instead.
+// "deadline" is "fast" with a deadline (an hour away) on every client conn,
+// as a server with timeouts has: each read and write then arms one.
 func BenchmarkSocket_Echo(b *testing.B) {
-	for _, design := range []string{"fast", "native"} {
+	for _, design := range []string{"fast", "native", "deadline"} {
 		for _, clients := range []int{1, 100} {
 			b.Run(fmt.Sprintf("%s/clients=%d", design, clients), func(b *testing.B) {
-				defer green.SetSocketFastPath(design == "fast")()
-				benchEcho(b, clients)
+				defer green.SetSocketFastPath(design != "native")()
+				benchEcho(b, clients, design == "deadline")
 			})
 		}
 	}
 }
 
-func benchEcho(b *testing.B, clients int) {
+func benchEcho(b *testing.B, clients int, deadline bool) {
 	h := newHub(b, green.Options{})
 	s := green.Socket{Hub: h}
 	err := h.Run(func() error {
@@ -38,6 +41,9 @@ func benchEcho(b *testing.B, clients int) {
 		for i := range conns {
 			if conns[i], err = s.Dial("tcp", ln.Addr().String()); err != nil {
 				return err
+			}
+			if deadline {
+				conns[i].SetDeadline(time.Now().Add(time.Hour))
 			}
 		}
 		rounds := b.N/clients + 1

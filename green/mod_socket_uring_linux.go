@@ -77,6 +77,13 @@ type uop struct {
 	// onLate, if set, takes the result of an op that completed although
 	// its greenlet stopped waiting (bytes read, a connection accepted).
 	onLate func(*uop)
+
+	// The deadline of the op in flight, as a timer of a real-clock hub:
+	// dlf cancels the op if it is still the submission dlSeq. Bound once
+	// per op, so that a Read under a deadline allocates nothing.
+	dl    timer
+	dlf   func()
+	dlSeq uint32
 }
 
 // cancelTag is the user_data of cancel entries, whose completions say
@@ -368,21 +375,43 @@ func (u *uringRing) do(g *Greenlet, op *uop, deadline int64, what string) (int32
 	op.g = g
 	u.queue(op)
 	var t *time.Timer
+	armed := false
 	if deadline != 0 {
-		seq := op.seq
-		cancel := func() {
-			if op.busy && op.seq == seq {
-				u.cancel(op)
+		switch d := time.Until(time.Unix(0, deadline)); {
+		case d <= 0:
+			u.cancel(op) // busy since queue: the submission just made
+		case h.virtual == nil:
+			// On the hub's own timers, which run on the real clock
+			// here: no allocation, and no post.
+			if op.dlf == nil {
+				op.dlf = func() {
+					if op.busy && op.seq == op.dlSeq {
+						u.cancel(op)
+						u.r.enter(0) // the hub may be about to idle: submit the cancel now
+					}
+				}
 			}
-		}
-		if d := time.Until(time.Unix(0, deadline)); d <= 0 {
-			cancel()
-		} else {
-			t = time.AfterFunc(d, func() { h.post(cancel) })
+			op.dlSeq, op.dl.f = op.seq, op.dlf
+			h.addTimer(&op.dl, h.after(d))
+			armed = true
+		default:
+			// A virtual-clock hub's timers run on virtual time; a
+			// socket's deadline is on the wall clock.
+			seq := op.seq
+			t = time.AfterFunc(d, func() {
+				h.post(func() {
+					if op.busy && op.seq == seq {
+						u.cancel(op)
+					}
+				})
+			})
 		}
 	}
 	ok := false
 	defer func() {
+		if armed && op.dl.armed() {
+			h.timers.remove(&op.dl)
+		}
 		if t != nil {
 			t.Stop()
 		}
