@@ -467,17 +467,18 @@ func (h *Hub) resume(g, self *Greenlet) {
 	w := g.w
 	w.next()
 	h.slice = sliceNone
-	if g.state == stDead && h.next != nil {
-		// Its joiners (or whoever its end woke) wait their turn: a
-		// greenlet joining many in turn would otherwise be woken, and
-		// park on the next, once per greenlet, where FIFO's round lets
-		// the others end first and its Joins return at once.
-		h.flushNext()
-	}
 	if self == nil {
 		h.runner = nil
 	}
 	if g.state == stDead {
+		if h.next != nil {
+			// Its joiners (or whoever its end woke) wait their turn:
+			// a greenlet joining many in turn would otherwise be
+			// woken, and park on the next, once per greenlet, where
+			// FIFO's round lets the others end first and its Joins
+			// return at once.
+			h.flushNext()
+		}
 		if w.dead {
 			h.forget(w)
 			w.retire()
