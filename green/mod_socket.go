@@ -154,7 +154,7 @@ func (s Socket) ListenContext(ctx context.Context, network, address string) (net
 	}
 	g := callerGreenlet(s.Hub)
 	lc := *s.listenConfig()
-	ka := acceptKeepAlive(&lc)
+	ka := keepAliveOf(lc.KeepAliveConfig, lc.KeepAlive)
 	var inherits bool
 	lc.Control = inheritControl(lc.Control, ka, &inherits)
 	var l net.Listener

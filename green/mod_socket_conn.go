@@ -311,12 +311,7 @@ func (c *conn) Write(p []byte) (int, error) {
 func (c *conn) SetDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
 	c.wdl.Store(unixNano(t))
-	var err error
-	if c.lz != nil {
-		err = c.lazySetDeadline(func(nc net.Conn) error { return nc.SetDeadline(t) })
-	} else {
-		err = c.Conn.SetDeadline(t)
-	}
+	err := c.setNetDeadline(func(nc net.Conn) error { return nc.SetDeadline(t) })
 	c.wakeSlot()
 	return err
 }
@@ -324,12 +319,7 @@ func (c *conn) SetDeadline(t time.Time) error {
 // SetReadDeadline copies net.Conn's SetReadDeadline.
 func (c *conn) SetReadDeadline(t time.Time) error {
 	c.rdl.Store(unixNano(t))
-	var err error
-	if c.lz != nil {
-		err = c.lazySetDeadline(func(nc net.Conn) error { return nc.SetReadDeadline(t) })
-	} else {
-		err = c.Conn.SetReadDeadline(t)
-	}
+	err := c.setNetDeadline(func(nc net.Conn) error { return nc.SetReadDeadline(t) })
 	c.wakeSlot()
 	return err
 }
@@ -337,14 +327,21 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 // SetWriteDeadline copies net.Conn's SetWriteDeadline.
 func (c *conn) SetWriteDeadline(t time.Time) error {
 	c.wdl.Store(unixNano(t))
-	if c.lz != nil {
-		err := c.lazySetDeadline(func(nc net.Conn) error { return nc.SetWriteDeadline(t) })
-		c.wakeSlot() // a send in flight looks at the new deadline
-		return err
-	}
-	err := c.Conn.SetWriteDeadline(t) // a Write off the hub sees it (writeOp)
-	c.wakeURing()                     // a send in flight on the ring looks at the new deadline
+	// A Write off the hub (writeOp) sees it on package net's conn; a send
+	// in flight on the ring is woken to look at it. (No greenlet waits on
+	// the poller to write.)
+	err := c.setNetDeadline(func(nc net.Conn) error { return nc.SetWriteDeadline(t) })
+	c.wakeURing()
 	return err
+}
+
+// setNetDeadline passes a deadline on to package net's conn: c's, or a
+// lazy conn's once made (lazySetDeadline).
+func (c *conn) setNetDeadline(set func(net.Conn) error) error {
+	if c.lz != nil {
+		return c.lazySetDeadline(set)
+	}
+	return set(c.Conn)
 }
 
 // Close copies net.Conn's Close, and wakes the greenlets waiting on c.

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"strconv"
 	"syscall"
 	"time"
 )
@@ -100,10 +99,7 @@ func ringDial(h *Hub, g *Greenlet, d *net.Dialer, ctx context.Context, network, 
 	if err != nil {
 		return fail("socket", err)
 	}
-	ka := d.KeepAliveConfig
-	if !ka.Enable && d.KeepAlive >= 0 {
-		ka = net.KeepAliveConfig{Enable: true, Idle: d.KeepAlive}
-	}
+	ka := keepAliveOf(d.KeepAliveConfig, d.KeepAlive)
 	owned := false // by the conn: else closed, however this returns (a kill unwinds)
 	defer func() {
 		if !owned {
@@ -253,23 +249,4 @@ func setTCPOpts(fd int, ka net.KeepAliveConfig) error {
 		set(syscall.IPPROTO_TCP, syscall.TCP_KEEPCNT, n)
 	}
 	return err
-}
-
-// tcpAddrOf converts a socket address as package net does.
-func tcpAddrOf(sa syscall.Sockaddr) net.Addr {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-	case *syscall.SockaddrInet6:
-		a := &net.TCPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-		if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				a.Zone = ifi.Name
-			} else {
-				a.Zone = strconv.Itoa(int(sa.ZoneId))
-			}
-		}
-		return a
-	}
-	return nil
 }

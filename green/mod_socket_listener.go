@@ -226,14 +226,15 @@ func (l *listener) fileConn(f *os.File) (net.Conn, error) {
 	return w, nil
 }
 
-// acceptKeepAlive is the keep-alive package net's Accept gives the conns of
-// a listener of lc (see net.ListenConfig).
-func acceptKeepAlive(lc *net.ListenConfig) net.KeepAliveConfig {
-	ka := lc.KeepAliveConfig
-	if !ka.Enable && lc.KeepAlive >= 0 {
-		ka = net.KeepAliveConfig{Enable: true, Idle: lc.KeepAlive}
+// keepAliveOf is the keep-alive package net gives a conn of a
+// ListenConfig's (Accept) or a Dialer's, from its KeepAliveConfig and
+// KeepAlive: the config if enabled, else the period (< 0: off; 0: the
+// default).
+func keepAliveOf(cfg net.KeepAliveConfig, period time.Duration) net.KeepAliveConfig {
+	if !cfg.Enable && period >= 0 {
+		return net.KeepAliveConfig{Enable: true, Idle: period}
 	}
-	return ka
+	return cfg
 }
 
 // setKeepAlive gives c, just made by net.FileConn, the keep-alive ka.

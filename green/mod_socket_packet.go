@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"strconv"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -205,17 +206,37 @@ func (c *packetConn) opError(op string, addr net.Addr, err error) error {
 
 // udpAddrOf converts a recvfrom address as package net does.
 func udpAddrOf(sa syscall.Sockaddr) net.Addr {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.UDPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-	case *syscall.SockaddrInet6:
-		a := &net.UDPAddr{IP: append(net.IP(nil), sa.Addr[:]...), Port: sa.Port}
-		if sa.ZoneId != 0 {
-			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
-				a.Zone = ifi.Name
-			}
-		}
-		return a
+	if ip, port, zone, ok := ipOfSockaddr(sa); ok {
+		return &net.UDPAddr{IP: ip, Port: port, Zone: zone}
 	}
 	return nil
+}
+
+// tcpAddrOf converts a getsockname or getpeername address as package net
+// does.
+func tcpAddrOf(sa syscall.Sockaddr) net.Addr {
+	if ip, port, zone, ok := ipOfSockaddr(sa); ok {
+		return &net.TCPAddr{IP: ip, Port: port, Zone: zone}
+	}
+	return nil
+}
+
+// ipOfSockaddr returns the IP, port and zone of an inet socket address, the
+// zone named as package net names it: the interface's name, or its index
+// if it has none.
+func ipOfSockaddr(sa syscall.Sockaddr) (ip net.IP, port int, zone string, ok bool) {
+	switch sa := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return append(net.IP(nil), sa.Addr[:]...), sa.Port, "", true
+	case *syscall.SockaddrInet6:
+		if sa.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(sa.ZoneId)); err == nil {
+				zone = ifi.Name
+			} else {
+				zone = strconv.Itoa(int(sa.ZoneId))
+			}
+		}
+		return append(net.IP(nil), sa.Addr[:]...), sa.Port, zone, true
+	}
+	return nil, 0, "", false
 }
