@@ -568,8 +568,8 @@ func (h *Hub) ready(g *Greenlet) {
 	if h.tr != nil {
 		h.traceWake(g)
 	}
-	if h.slice != sliceNone && h.acting == actNone && h.ex == nil {
-		switch h.slice {
+	if h.acting == actNone && h.ex == nil {
+		switch h.slice { // sliceNone: no greenlet's wake
 		case sliceRuns:
 			h.slice, h.next = sliceWokeOne, g
 			return
