@@ -58,6 +58,7 @@ type Greenlet struct {
 	anext, aprev *Greenlet  // in h.all
 	x            *extra     // rarely used fields
 	inh          *inherited // Inherited values; shared with children, copied on write
+	note         *notifier  // the first of the notifiers run when it ends (see addNote)
 
 	// name is read by the blocking monitor's goroutine, hence atomic.
 	name atomic.Pointer[string]
@@ -75,7 +76,38 @@ type extra struct {
 	pendErr  error       // a timeout that fell due while it was not waiting
 	swVal    any         // value passed by Switch
 	swErr    error       // error passed by Throw
-	notes    []*notifier // Wait/IWait callbacks, run when it ends
+	notes    []*notifier // notifiers after note, run when it ends (see addNote)
+}
+
+// addNote links n to run when g ends (a Wait, a JoinAll, a group's
+// membership). The first one goes in g.note, in the Greenlet itself: a
+// greenlet watched at all has one watcher most of the time, and extra is
+// an allocation of its own. They run in the order they were linked: the
+// slot is taken only when no later note is waiting in extra. Hub context.
+func (g *Greenlet) addNote(n *notifier) {
+	if g.note == nil && (g.x == nil || len(g.x.notes) == 0) {
+		g.note = n
+		return
+	}
+	x := g.ext()
+	x.notes = append(x.notes, n)
+}
+
+// dropNote unlinks n, which may have run already. Hub context.
+func (g *Greenlet) dropNote(n *notifier) {
+	if g.note == n {
+		g.note = nil
+	} else if g.x != nil {
+		unlinkNote(&g.x.notes, n)
+	}
+}
+
+// runNote runs and clears the note in the slot. Hub context.
+func (g *Greenlet) runNote() {
+	if n := g.note; n != nil {
+		g.note = nil
+		n.run()
+	}
 }
 
 func (g *Greenlet) ext() *extra {
@@ -221,6 +253,7 @@ func (g *Greenlet) finish() {
 	g.fn, g.efn = nil, nil
 	h.all.remove(g)
 	if g.x == nil {
+		g.runNote()
 		return
 	}
 	for _, t := range g.x.timeouts {
@@ -230,6 +263,7 @@ func (g *Greenlet) finish() {
 	for j := g.x.joiners.pop(); j != nil; j = g.x.joiners.pop() {
 		h.ready(j)
 	}
+	g.runNote()
 	notify(&g.x.notes)
 	for _, f := range g.x.links {
 		f := f

@@ -18,8 +18,8 @@ type Waitable interface {
 
 func (g *Greenlet) waitHub() *Hub          { return g.h }
 func (g *Greenlet) waitReady() bool        { return g.state == stDead }
-func (g *Greenlet) waitLink(n *notifier)   { g.ext().notes = append(g.x.notes, n) }
-func (g *Greenlet) waitUnlink(n *notifier) { unlinkNote(&g.ext().notes, n) }
+func (g *Greenlet) waitLink(n *notifier)   { g.addNote(n) }
+func (g *Greenlet) waitUnlink(n *notifier) { g.dropNote(n) }
 
 // WaitOptions bound Wait. The zero value waits for every object, forever.
 type WaitOptions struct {

@@ -336,7 +336,6 @@ func (g *group) add(gr *Greenlet, note func(*Greenlet)) {
 		g.members = make(map[*Greenlet]member)
 	}
 	g.seq++
-	x := gr.ext()
 	leave := &notifier{f: func() {
 		if gr.err != nil && g.err == nil {
 			g.err = gr.err
@@ -344,11 +343,11 @@ func (g *group) add(gr *Greenlet, note func(*Greenlet)) {
 		g.discard(gr)
 	}}
 	g.members[gr] = member{seq: g.seq, leave: leave}
-	x.notes = append(x.notes, leave)
+	gr.addNote(leave)
 	if note != nil {
 		// Apart from leave: a member discarded early still reports its
 		// end to whoever spawned it (Map's results).
-		x.notes = append(x.notes, &notifier{f: func() { note(gr) }})
+		gr.addNote(&notifier{f: func() { note(gr) }})
 	}
 }
 
@@ -380,9 +379,7 @@ func (g *group) discard(gr *Greenlet) {
 	delete(g.members, gr)
 	// A discarded greenlet's end is no longer the group's business (its
 	// error is not Join's), and a later Add links a fresh notifier.
-	if gr.x != nil {
-		unlinkNote(&gr.x.notes, m.leave)
-	}
+	gr.dropNote(m.leave)
 	g.handOff()
 	if len(g.members) == 0 {
 		for j := g.joiners.pop(); j != nil; j = g.joiners.pop() {

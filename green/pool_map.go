@@ -108,8 +108,7 @@ func imap[In, Out any](p Spawner, items iter.Seq[In], f func(In) (Out, error), o
 			feeder = h.newGreenlet(feed)
 			feeder.SetName("Imap feeder")
 			h.enqueue(feeder)
-			x := feeder.ext()
-			x.notes = append(x.notes, &notifier{f: func() {
+			feeder.addNote(&notifier{f: func() {
 				results.q.put(nil, fifo, result[Out]{i: -1, n: n, err: feeder.err}, nowait, 0)
 			}})
 		}) {
