@@ -61,16 +61,12 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		// call: start afresh, not with the first call's finds.
 		var s waitSet
 		defer s.unlink()
-		s.link(objs, c)
-		var err error
-		if s.left() < need {
-			if c == nil {
-				err = ErrClosed
-			} else {
-				err = s.await(c, need, opt.Timeout)
-			}
+		s.link(waitableList(objs), c)
+		ready, err := s.all(c, need, opt.Timeout)
+		done = make([]Waitable, len(ready))
+		for k, i := range ready {
+			done[k] = objs[i]
 		}
-		done = s.ready[:min(need, len(s.ready))]
 		return err
 	})
 	return done, err
@@ -107,7 +103,7 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 			err := h.call2(func(c *Greenlet) error {
 				if !linked {
 					linked = true
-					s.link(objs, c)
+					s.link(waitableList(objs), c)
 				}
 				if s.left() == 0 && c == nil {
 					return ErrClosed
@@ -141,24 +137,10 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	if opt.Count < 0 {
 		panic(fmt.Sprintf("green: JoinOptions.Count is negative (%d); zero means all", opt.Count))
 	}
-	ws := make([]Waitable, len(gs))
 	for i, g := range gs {
 		if g == nil {
 			panic(fmt.Sprintf("green: JoinAll of a nil greenlet (gs[%d])", i))
 		}
-		ws[i] = g
-	}
-	var out []*Greenlet
-	if !opt.StopOnError {
-		got, err := Wait(ws, WaitOptions{Count: opt.Count, Timeout: opt.Timeout})
-		for _, w := range got {
-			out = append(out, w.(*Greenlet))
-		}
-		return out, err
-	}
-	need := opt.Count
-	if need <= 0 || need > len(gs) {
-		need = len(gs)
 	}
 	if len(gs) == 0 {
 		return nil, nil
@@ -169,13 +151,32 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 			panic("green: JoinAll over greenlets of different hubs")
 		}
 	}
+	need := opt.Count
+	if need <= 0 || need > len(gs) {
+		need = len(gs)
+	}
+	var out []*Greenlet
+	if !opt.StopOnError {
+		err := h.call2(func(c *Greenlet) error {
+			// As in Wait: a second call, with c nil, starts afresh.
+			var s waitSet
+			defer s.unlink()
+			s.link(greenletList(gs), c)
+			ready, err := s.all(c, need, opt.Timeout)
+			out = make([]*Greenlet, len(ready))
+			for k, i := range ready {
+				out[k] = gs[i]
+			}
+			return err
+		})
+		return out, err
+	}
 	left := remaining(h, opt.Timeout)
 	err := h.call2(func(c *Greenlet) error {
-		// As in Wait: a second call, with c nil, starts afresh.
 		out = out[:0]
 		var s waitSet
 		defer s.unlink()
-		s.link(ws, c)
+		s.link(greenletList(gs), c)
 		for len(out) < need {
 			if s.left() == 0 && c == nil {
 				return ErrClosed

@@ -3,12 +3,13 @@ package green
 // notifier is a callback an object (a greenlet, an Event, an AsyncResult)
 // runs, in hub context, when it becomes ready; Wait and IWait use them to
 // wait on several objects at once, since a greenlet can be parked in only
-// one waitq. Either f is set, or set and obj: a wait set's notifiers are
-// allocated together, one slice per wait, without a closure each.
+// one waitq. Either f is set, or set and i, the object's index in the
+// set: a wait set's notifiers are allocated together, one slice per wait,
+// without a closure each.
 type notifier struct {
 	f   func()
 	set *waitSet
-	obj Waitable
+	i   int32
 }
 
 // run runs n. Hub context.
@@ -17,7 +18,7 @@ func (n *notifier) run() {
 		n.f()
 		return
 	}
-	n.set.fire(n.obj)
+	n.set.fire(n.i)
 }
 
 // notify runs and clears every notifier in *ns. Hub context.

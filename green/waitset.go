@@ -9,47 +9,72 @@ import "time"
 // costs O(n) in all, not a fresh scan and n links per object. Hub context
 // throughout; the fields persist between the calls of an IWait from
 // outside the hub.
+//
+// The set keeps indices into the caller's objects, not copies of them:
+// JoinAll's greenlets need no []Waitable made of them, and the slices the
+// set allocates hold no pointers for the GC to scan or write barriers to
+// record. (A set of 2^31 objects would need 2^31 greenlets or Events.)
 type waitSet struct {
 	h     *Hub
-	ready []Waitable // in the order they became ready; ready[taken:] not handed out yet
+	objs  waitables
+	ready []int32 // objs' indices, in the order they became ready; ready[taken:] not handed out yet
 	taken int
-	pend  []Waitable // not ready at link time, each with notes[i] linked
-	notes []notifier
-	c     *Greenlet // parked in await until len(ready) >= want
+	notes []notifier // one per object not ready at link time, linked to it
+	c     *Greenlet  // parked in await until len(ready) >= want
 	want  int
 }
 
-// link looks at each of objs, in argument order: a ready one joins ready,
-// the others are watched. With c nil (the hub has closed) it only looks.
-func (s *waitSet) link(objs []Waitable, c *Greenlet) {
-	s.h = objs[0].waitHub()
-	s.ready = make([]Waitable, 0, len(objs))
-	for _, o := range objs {
-		if o.waitReady() {
-			s.ready = append(s.ready, o)
-		} else if c != nil {
-			s.pend = append(s.pend, o)
+// waitables is a list of objects a waitSet watches, read in place.
+type waitables interface {
+	len() int
+	at(i int) Waitable
+}
+
+type waitableList []Waitable
+
+func (l waitableList) len() int          { return len(l) }
+func (l waitableList) at(i int) Waitable { return l[i] }
+
+type greenletList []*Greenlet
+
+func (l greenletList) len() int          { return len(l) }
+func (l greenletList) at(i int) Waitable { return l[i] }
+
+// link looks at each of objs, in order: a ready one joins ready, the
+// others are watched. With c nil (the hub has closed) it only looks.
+func (s *waitSet) link(objs waitables, c *Greenlet) {
+	n := objs.len()
+	s.h, s.objs = objs.at(0).waitHub(), objs
+	s.ready = make([]int32, 0, n)
+	for i := range n {
+		if objs.at(i).waitReady() {
+			s.ready = append(s.ready, int32(i))
 		}
 	}
-	s.notes = make([]notifier, len(s.pend))
-	for i, o := range s.pend {
-		s.notes[i] = notifier{set: s, obj: o}
-		o.waitLink(&s.notes[i])
-		s.h.links++
+	if c == nil || len(s.ready) == n {
+		return
+	}
+	s.notes = make([]notifier, 0, n-len(s.ready))
+	for i := range n {
+		if o := objs.at(i); !o.waitReady() {
+			s.notes = append(s.notes, notifier{set: s, i: int32(i)})
+			o.waitLink(&s.notes[len(s.notes)-1])
+			s.h.links++
+		}
 	}
 }
 
 // unlink takes every notifier off its object (a fired one is gone already).
 func (s *waitSet) unlink() {
-	for i, o := range s.pend {
-		o.waitUnlink(&s.notes[i])
+	for k := range s.notes {
+		s.objs.at(int(s.notes[k].i)).waitUnlink(&s.notes[k])
 	}
-	s.pend, s.notes = nil, nil
+	s.notes = nil
 }
 
-// fire is a notifier's: o has become ready.
-func (s *waitSet) fire(o Waitable) {
-	s.ready = append(s.ready, o)
+// fire is a notifier's: object i has become ready.
+func (s *waitSet) fire(i int32) {
+	s.ready = append(s.ready, i)
 	if c := s.c; c != nil && len(s.ready) >= s.want && c.state == stWaiting {
 		s.c = nil
 		s.h.ready(c)
@@ -61,10 +86,25 @@ func (s *waitSet) left() int { return len(s.ready) - s.taken }
 
 // take hands out the next ready object.
 func (s *waitSet) take() Waitable {
-	o := s.ready[s.taken]
-	s.ready[s.taken] = nil
+	o := s.objs.at(int(s.ready[s.taken]))
 	s.taken++
 	return o
+}
+
+// all is Wait's wait, and JoinAll's without StopOnError: it waits in c
+// until need objects are ready, and returns the indices of the first need
+// of them, or of those ready when the wait ended otherwise. With c nil
+// (the hub has closed) it only looks.
+func (s *waitSet) all(c *Greenlet, need int, timeout time.Duration) ([]int32, error) {
+	var err error
+	if s.left() < need {
+		if c == nil {
+			err = ErrClosed
+		} else {
+			err = s.await(c, need, timeout)
+		}
+	}
+	return s.ready[:min(need, len(s.ready))], err
 }
 
 // await parks c until at least n ready objects have not been handed out,
