@@ -3,6 +3,7 @@ package green
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -61,7 +62,8 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 		// call: start afresh, not with the first call's finds.
 		var s waitSet
 		defer s.unlink()
-		s.link(waitableList(objs), c)
+		objs := waitableList(slices.Clone(objs))
+		s.link(objs, c)
 		ready, err := s.all(c, need, opt.Timeout)
 		done = make([]Waitable, len(ready))
 		for k, i := range ready {
@@ -103,7 +105,7 @@ func IWait(objs []Waitable, timeout time.Duration) iter.Seq[Waitable] {
 			err := h.call2(func(c *Greenlet) error {
 				if !linked {
 					linked = true
-					s.link(waitableList(objs), c)
+					s.link(waitableList(slices.Clone(objs)), c)
 				}
 				if s.left() == 0 && c == nil {
 					return ErrClosed
@@ -161,7 +163,8 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 			// As in Wait: a second call, with c nil, starts afresh.
 			var s waitSet
 			defer s.unlink()
-			s.link(greenletList(gs), c)
+			gs := greenletList(slices.Clone(gs))
+			s.link(gs, c)
 			ready, err := s.all(c, need, opt.Timeout)
 			out = make([]*Greenlet, len(ready))
 			for k, i := range ready {
@@ -176,7 +179,7 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 		out = out[:0]
 		var s waitSet
 		defer s.unlink()
-		s.link(greenletList(gs), c)
+		s.link(greenletList(slices.Clone(gs)), c)
 		for len(out) < need {
 			if s.left() == 0 && c == nil {
 				return ErrClosed

@@ -63,6 +63,32 @@ func TestJoinAll(t *testing.T) {
 	}
 }
 
+// TestIWait_CallerChangesItsSlice: IWait yields the objects it was given,
+// even when the loop body reuses the caller's slice in between.
+func TestIWait_CallerChangesItsSlice(t *testing.T) {
+	h := virtualHub(t)
+	err := run(t, h, func() error {
+		var a, b, other green.Event
+		a.Set()
+		objs := []green.Waitable{&a, &b}
+		var got []green.Waitable
+		for w := range green.IWait(objs, 0) {
+			got = append(got, w)
+			if len(got) == 1 {
+				objs[1] = &other
+				b.Set()
+			}
+		}
+		if len(got) != 2 || got[0] != green.Waitable(&a) || got[1] != green.Waitable(&b) {
+			t.Errorf("IWait yielded %v; want a, then b", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestWait_MixedObjects(t *testing.T) {
 	h := virtualHub(t)
 	err := run(t, h, func() error {

@@ -7,9 +7,10 @@ package green
 // set: a wait set's notifiers are allocated together, one slice per wait,
 // without a closure each.
 type notifier struct {
-	f   func()
-	set *waitSet
-	i   int32
+	f     func()
+	set   *waitSet
+	i     int32
+	fired bool // a wait set's: it has run, and its object has let go of it
 }
 
 // run runs n. Hub context.
@@ -18,6 +19,7 @@ func (n *notifier) run() {
 		n.f()
 		return
 	}
+	n.fired = true
 	n.set.fire(n.i)
 }
 

@@ -10,10 +10,12 @@ import "time"
 // throughout; the fields persist between the calls of an IWait from
 // outside the hub.
 //
-// The set keeps indices into the caller's objects, not copies of them:
-// JoinAll's greenlets need no []Waitable made of them, and the slices the
-// set allocates hold no pointers for the GC to scan or write barriers to
-// record. (A set of 2^31 objects would need 2^31 greenlets or Events.)
+// The set keeps its own copy of the objects (the caller's slice may change
+// while it waits: an IWait's loop body runs in between) and, for the rest,
+// indices into it: JoinAll's greenlets need no []Waitable made of them,
+// and ready, which every end appends to, holds no pointers for the GC to
+// scan or write barriers to record. (A set of 2^31 objects would need 2^31
+// greenlets or Events.)
 type waitSet struct {
 	h     *Hub
 	objs  waitables
@@ -24,50 +26,64 @@ type waitSet struct {
 	want  int
 }
 
-// waitables is a list of objects a waitSet watches, read in place.
+// waitables is the list of objects a waitSet watches. Each method is one
+// dynamic call: JoinAll's greenletList does the work on *Greenlet directly.
 type waitables interface {
 	len() int
 	at(i int) Waitable
+	ready(i int) bool
+	link(i int, n *notifier)
+	unlink(i int, n *notifier)
 }
 
 type waitableList []Waitable
 
-func (l waitableList) len() int          { return len(l) }
-func (l waitableList) at(i int) Waitable { return l[i] }
+func (l waitableList) len() int                  { return len(l) }
+func (l waitableList) at(i int) Waitable         { return l[i] }
+func (l waitableList) ready(i int) bool          { return l[i].waitReady() }
+func (l waitableList) link(i int, n *notifier)   { l[i].waitLink(n) }
+func (l waitableList) unlink(i int, n *notifier) { l[i].waitUnlink(n) }
 
 type greenletList []*Greenlet
 
-func (l greenletList) len() int          { return len(l) }
-func (l greenletList) at(i int) Waitable { return l[i] }
+func (l greenletList) len() int                  { return len(l) }
+func (l greenletList) at(i int) Waitable         { return l[i] }
+func (l greenletList) ready(i int) bool          { return l[i].waitReady() }
+func (l greenletList) link(i int, n *notifier)   { l[i].waitLink(n) }
+func (l greenletList) unlink(i int, n *notifier) { l[i].waitUnlink(n) }
 
 // link looks at each of objs, in order: a ready one joins ready, the
 // others are watched. With c nil (the hub has closed) it only looks.
+//
+// One pass: notes gets room for every object up front, since a notifier
+// must not move once linked.
 func (s *waitSet) link(objs waitables, c *Greenlet) {
 	n := objs.len()
 	s.h, s.objs = objs.at(0).waitHub(), objs
 	s.ready = make([]int32, 0, n)
+	if c != nil {
+		s.notes = make([]notifier, 0, n)
+	}
 	for i := range n {
-		if objs.at(i).waitReady() {
+		switch {
+		case objs.ready(i):
 			s.ready = append(s.ready, int32(i))
-		}
-	}
-	if c == nil || len(s.ready) == n {
-		return
-	}
-	s.notes = make([]notifier, 0, n-len(s.ready))
-	for i := range n {
-		if o := objs.at(i); !o.waitReady() {
+		case c != nil:
 			s.notes = append(s.notes, notifier{set: s, i: int32(i)})
-			o.waitLink(&s.notes[len(s.notes)-1])
+			objs.link(i, &s.notes[len(s.notes)-1])
 			s.h.links++
 		}
 	}
 }
 
-// unlink takes every notifier off its object (a fired one is gone already).
+// unlink takes every notifier that has not run off its object. One that
+// has run is off already, and its object is not touched again: a JoinAll
+// of many greenlets would otherwise read each one's record once more.
 func (s *waitSet) unlink() {
 	for k := range s.notes {
-		s.objs.at(int(s.notes[k].i)).waitUnlink(&s.notes[k])
+		if n := &s.notes[k]; !n.fired {
+			s.objs.unlink(int(n.i), n)
+		}
 	}
 	s.notes = nil
 }
