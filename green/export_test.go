@@ -59,6 +59,14 @@ type TimerQueueOp struct {
 	Drop int
 }
 
+// SetTimerRunShift makes the timer queue's run blocks 1<<n entries, until
+// the returned function restores them.
+func SetTimerRunShift(n int) (restore func()) {
+	old := runShift
+	runShift = n
+	return func() { runShift = old }
+}
+
 // TimerQueueRun runs ops on a bare timer queue and returns, for each Pop,
 // the index of the operation that armed the timer it took (-1 if the queue
 // was empty), checking after every operation that each armed timer's idx
@@ -76,10 +84,16 @@ func TimerQueueRun(ops []TimerQueueOp) ([]int, error) {
 				return fmt.Errorf("timer in the heap at %d has idx %d", i, e.t.idx)
 			}
 		}
-		for i, e := range q.run {
-			if e.t != nil && e.t.idx != runIdx(i) {
-				return fmt.Errorf("timer in the run at %d has idx %d", i, e.t.idx)
+		for p := q.head; p < q.tail; p++ {
+			if e := q.at(p); e.t != nil && e.t.idx != runIdx(p) {
+				return fmt.Errorf("timer in the run at %d has idx %d", p, e.t.idx)
 			}
+		}
+		if q.live > 0 && q.at(q.head).t == nil {
+			return fmt.Errorf("the run's front, at %d, is a hole", q.head)
+		}
+		if q.head-q.base >= 1<<runShift || (q.tail-q.base+1<<runShift-1)>>runShift > len(q.blocks) {
+			return fmt.Errorf("run blocks: base %d, head %d, tail %d, %d blocks", q.base, q.head, q.tail, len(q.blocks))
 		}
 		for i := range armed {
 			if !q.holds(&ts[i]) {

@@ -109,27 +109,56 @@ func (h timerHeap) down(i int) bool {
 // last goes on the heap. The next timer due is the earlier of the two
 // fronts.
 //
+// The run is a queue of fixed blocks, and its entries are numbered by
+// position, from 0 when the run was last empty. A block is given back as
+// soon as the front has passed it. So the run never grows by copying (a
+// slice of a million entries did, 24 MiB at a time), and an entry never
+// moves: nothing rewrites the idx of the timers behind the front (a
+// compaction of a slice did, one cache miss per sleeping greenlet).
+//
 // A timer's idx says where it is: 0 or more, in the heap at that index;
-// -1, nowhere; -2 or less, in the run at -idx-2. A timer removed from the
-// run leaves a hole (an entry with a nil t) that the front skips.
+// -1, nowhere; -2 or less, in the run at position -idx-2. A timer removed
+// from the run leaves a hole (an entry with a nil t) that the front skips.
 type timerQueue struct {
-	heap timerHeap
-	run  []timerEntry
-	head int // index of the run's front: entries before it are gone
-	live int // timers in the run
+	heap   timerHeap
+	blocks [][]timerEntry // the run; blocks[k][j] is at position base + k<<runShift + j
+	base   int            // position of blocks[0][0]
+	head   int            // position of the run's front: entries before it are gone
+	tail   int            // position after the run's last entry
+	live   int            // timers in the run
+	spare  []timerEntry   // a block given back, for the next one needed
 }
 
-// runIdx is the idx of a timer at index i of the run.
-func runIdx(i int) int { return -i - 2 }
+// runShift sets the size of the run's blocks: 1<<runShift entries, 24 KiB.
+// Tests make it small, so that few timers cross many blocks.
+var runShift = 10
+
+// runIdx is the idx of a timer at position p of the run.
+func runIdx(p int) int { return -p - 2 }
+
+// at returns the run's entry at position p, between base and tail.
+func (q *timerQueue) at(p int) *timerEntry {
+	i := p - q.base
+	return &q.blocks[i>>runShift][i&(1<<runShift-1)]
+}
 
 func (q *timerQueue) len() int { return len(q.heap) + q.live }
 
 func (q *timerQueue) push(t *timer) {
 	// seq only grows, so a deadline no earlier than the last keeps the run
 	// in (when, seq) order. (An empty run is always reset: see skip.)
-	if q.live == 0 || t.when >= q.run[len(q.run)-1].when {
-		t.idx = runIdx(len(q.run))
-		q.run = append(q.run, timerEntry{t.when, t.seq, t})
+	if q.live == 0 || t.when >= q.at(q.tail-1).when {
+		if q.tail-q.base == len(q.blocks)<<runShift {
+			b := q.spare
+			if b == nil {
+				b = make([]timerEntry, 1<<runShift)
+			}
+			q.spare = nil
+			q.blocks = append(q.blocks, b)
+		}
+		*q.at(q.tail) = timerEntry{t.when, t.seq, t}
+		t.idx = runIdx(q.tail)
+		q.tail++
 		q.live++
 		return
 	}
@@ -141,32 +170,33 @@ func (q *timerQueue) remove(t *timer) {
 	case i >= 0:
 		q.heap.remove(t)
 	case i <= -2:
-		q.run[-i-2].t = nil
+		q.at(-i - 2).t = nil
 		t.idx = -1
 		q.live--
 		q.skip()
 	}
 }
 
-// skip moves the run's front past holes, and gives the run's memory back
-// once it is mostly behind the front.
+// skip moves the run's front past holes, gives back each block the front
+// has passed, and starts the run afresh once it is empty.
 func (q *timerQueue) skip() {
-	for q.head < len(q.run) && q.run[q.head].t == nil {
-		q.run[q.head] = timerEntry{}
-		q.head++
-	}
 	if q.live == 0 {
-		q.run, q.head = q.run[:0], 0
+		// Every entry left is a hole: their t are nil already.
+		if len(q.blocks) > 0 {
+			q.spare = q.blocks[0]
+		}
+		clear(q.blocks)
+		q.blocks = q.blocks[:0]
+		q.base, q.head, q.tail = 0, 0, 0
 		return
 	}
-	if q.head >= 1024 && q.head > len(q.run)/2 {
-		n := copy(q.run, q.run[q.head:])
-		clear(q.run[n:])
-		q.run, q.head = q.run[:n], 0
-		for i := range q.run {
-			if t := q.run[i].t; t != nil {
-				t.idx = runIdx(i)
-			}
+	for q.at(q.head).t == nil {
+		q.head++
+		if q.head-q.base == 1<<runShift {
+			q.spare = q.blocks[0]
+			q.blocks[0] = nil
+			q.blocks = q.blocks[1:]
+			q.base = q.head
 		}
 	}
 }
@@ -178,8 +208,8 @@ func (q *timerQueue) next() *timer {
 		return nil
 	case q.live == 0:
 		return q.heap[0].t
-	case len(q.heap) == 0 || q.run[q.head].less(&q.heap[0]):
-		return q.run[q.head].t
+	case len(q.heap) == 0 || q.at(q.head).less(&q.heap[0]):
+		return q.at(q.head).t
 	}
 	return q.heap[0].t
 }
@@ -194,8 +224,8 @@ func (q *timerQueue) holds(t *timer) bool {
 	case i >= 0:
 		return i < len(q.heap) && q.heap[i].t == t
 	case i <= -2:
-		j := -i - 2
-		return j < len(q.run) && q.run[j].t == t
+		p := -i - 2
+		return p >= q.head && p < q.tail && q.at(p).t == t
 	}
 	return false
 }

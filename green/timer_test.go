@@ -1,6 +1,7 @@
 package green_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -91,6 +92,20 @@ func TestTimerQueue_Order(t *testing.T) {
 		ops  []green.TimerQueueOp
 	}{"random", append(random, pops(3000)...)})
 
+	// The run's blocks as they are, and of two entries, so that every case
+	// crosses blocks and gives them back.
+	for _, shift := range []int{10, 1} {
+		t.Run(fmt.Sprintf("block=%d", 1<<shift), func(t *testing.T) {
+			defer green.SetTimerRunShift(shift)()
+			testTimerQueueOrder(t, tests)
+		})
+	}
+}
+
+func testTimerQueueOrder(t *testing.T, tests []struct {
+	name string
+	ops  []green.TimerQueueOp
+}) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := green.TimerQueueRun(tt.ops)
