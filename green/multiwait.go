@@ -176,6 +176,7 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	}
 	left := remaining(h, opt.Timeout)
 	err := h.call2(func(c *Greenlet) error {
+		// Again, a second call starts afresh.
 		out = out[:0]
 		var s waitSet
 		defer s.unlink()
