@@ -56,16 +56,26 @@ func Wait(objs []Waitable, opt WaitOptions) ([]Waitable, error) {
 	if need <= 0 || need > len(objs) {
 		need = len(objs)
 	}
-	var done []Waitable
+	return waitAll[Waitable](h, waitableList(objs), need, opt.Timeout)
+}
+
+// waitAll is Wait's wait, and JoinAll's without StopOnError, on a copy of
+// objs: until need of them are ready, or timeout passes. It returns the
+// ready ones, in the order they became ready.
+func waitAll[T Waitable, L interface {
+	~[]T
+	waitables
+}](h *Hub, objs L, need int, timeout time.Duration) ([]T, error) {
+	var done []T
 	err := h.call2(func(c *Greenlet) error {
 		// call2 calls f again, with c nil, when Close kills the first
 		// call: start afresh, not with the first call's finds.
 		var s waitSet
 		defer s.unlink()
-		objs := waitableList(slices.Clone(objs))
+		objs := slices.Clone(objs)
 		s.link(objs, c)
-		ready, err := s.all(c, need, opt.Timeout)
-		done = make([]Waitable, len(ready))
+		ready, err := s.all(c, need, timeout)
+		done = make([]T, len(ready))
 		for k, i := range ready {
 			done[k] = objs[i]
 		}
@@ -157,26 +167,13 @@ func JoinAll(gs []*Greenlet, opt JoinOptions) ([]*Greenlet, error) {
 	if need <= 0 || need > len(gs) {
 		need = len(gs)
 	}
-	var out []*Greenlet
 	if !opt.StopOnError {
-		err := h.call2(func(c *Greenlet) error {
-			// As in Wait: a second call, with c nil, starts afresh.
-			var s waitSet
-			defer s.unlink()
-			gs := greenletList(slices.Clone(gs))
-			s.link(gs, c)
-			ready, err := s.all(c, need, opt.Timeout)
-			out = make([]*Greenlet, len(ready))
-			for k, i := range ready {
-				out[k] = gs[i]
-			}
-			return err
-		})
-		return out, err
+		return waitAll[*Greenlet](h, greenletList(gs), need, opt.Timeout)
 	}
+	var out []*Greenlet
 	left := remaining(h, opt.Timeout)
 	err := h.call2(func(c *Greenlet) error {
-		// Again, a second call starts afresh.
+		// As in waitAll: a second call, with c nil, starts afresh.
 		out = out[:0]
 		var s waitSet
 		defer s.unlink()
