@@ -87,27 +87,18 @@ func BenchmarkSpawnJoin(b *testing.B) {
 // of 100 (a server's handlers), 1,000 at a time, and join the pool; ns/op
 // and allocs/op are per greenlet. Membership is a notifier on the greenlet.
 func BenchmarkPoolSpawn(b *testing.B) {
-	h := green.New(green.Options{MaxBlockingTime: -1})
-	defer h.Close()
-	n := b.N
 	b.ReportAllocs()
-	b.ResetTimer()
-	err := h.Run(func() error {
-		p := green.NewPool(100).Bind(h)
-		for i := 0; i < n; i++ {
+	inGreenlet(b, true, green.Options{}, func() {
+		p := green.NewPool(100)
+		for i := range b.N {
 			p.Spawn(func() error { return nil })
-			if i%1000 == 999 {
+			if i%1000 == 999 || i == b.N-1 {
 				if err := p.Join(); err != nil {
-					return err
+					b.Fatal(err)
 				}
 			}
 		}
-		return p.Join()
 	})
-	b.StopTimer()
-	if err != nil {
-		b.Fatal(err)
-	}
 }
 
 // BenchmarkSpawnKillUnstarted: spawn a greenlet and kill it before it
